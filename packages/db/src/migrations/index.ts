@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely'
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration'
+import * as foundation from './0001-foundation.ts'
+
+export type DialectName = 'sqlite' | 'postgres'
+
+/** What a migration may know about where it runs; migrations never import application code. */
+export interface MigrationContext {
+  dialect: DialectName
+}
+
+interface MigrationModule {
+  up(db: Kysely<any>, ctx: MigrationContext): Promise<void>
+  down?(db: Kysely<any>, ctx: MigrationContext): Promise<void>
+}
+
+/** Every migration, in order; new issues append a module here and never edit an old one. */
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001-foundation': foundation,
+}
+
+class CodeMigrationProvider implements MigrationProvider {
+  readonly #ctx: MigrationContext
+  constructor(ctx: MigrationContext) {
+    this.#ctx = ctx
+  }
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {}
+    for (const [name, module] of Object.entries(MIGRATIONS)) {
+      const down = module.down
+      out[name] = {
+        up: (db) => module.up(db, this.#ctx),
+        ...(down ? { down: (db: Kysely<any>) => down(db, this.#ctx) } : {}),
+      }
+    }
+    return out
+  }
+}
+
+export interface MigrationReport {
+  applied: string[]
+  pending: string[]
+}
+
+/** Applies every pending migration in one run; throws with the failing migration's name on error. */
+export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider({ dialect }) })
+  const result: MigrationResultSet = await migrator.migrateToLatest()
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    throw new Error(`Migration ${failed} failed: ${String((result.error as Error)?.message ?? result.error)}`, {
+      cause: result.error,
+    })
+  }
+  return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), pending: [] }
+}
+
+/** Names of migrations not yet applied. */
+export async function listPendingMigrations(db: Kysely<any>, dialect: DialectName): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider({ dialect }) })
+  const all = await migrator.getMigrations()
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name)
+}

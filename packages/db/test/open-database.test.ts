@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { contacts, numberSeries, openDatabase, parseDatabaseUrl, setup, sql, type CrmDatabase } from '../src/index.ts'
+import { createTestDatabase, describeEachDialect } from '../src/testing/index.ts'
+
+describeEachDialect('database', (dialect) => {
+  let handle: CrmDatabase
+  beforeEach(async () => {
+    handle = await createTestDatabase(dialect)
+  })
+  afterEach(async () => {
+    await handle.close()
+  })
+
+  it('migrates and seeds setup and number series', async () => {
+    const row = await setup.get(handle.db)
+    expect(row.dup_search_enabled).toBe(1)
+    const series = await numberSeries.list(handle.db)
+    expect(series.map((s) => s.code)).toContain('CONTACT')
+  })
+
+  it('takes numbers without gaps and gives a rolled-back number back', async () => {
+    const now = new Date().toISOString()
+    const first = await handle.db.transaction().execute((trx) => numberSeries.takeNext(trx, 'CONTACT', now))
+    await expect(
+      handle.db.transaction().execute(async (trx) => {
+        await numberSeries.takeNext(trx, 'CONTACT', now)
+        throw new Error('rollback')
+      }),
+    ).rejects.toThrow('rollback')
+    const second = await handle.db.transaction().execute((trx) => numberSeries.takeNext(trx, 'CONTACT', now))
+    expect([first, second]).toEqual(['CT000001', 'CT000002'])
+  })
+
+  it('hands out distinct consecutive numbers to concurrent transactions', async () => {
+    const now = new Date().toISOString()
+    const taken = await Promise.all(
+      Array.from({ length: 20 }, () => handle.db.transaction().execute((trx) => numberSeries.takeNext(trx, 'SEGMENT', now))),
+    )
+    expect(new Set(taken).size).toBe(20)
+    expect([...taken].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `SG${String(i + 1).padStart(5, '0')}`))
+  })
+
+  it('finds contacts by token prefix with code-point ranges for any script', async () => {
+    const now = new Date().toISOString()
+    const base = { type: 'person' as const, created_at: now, modified_at: now, dup_name_key: 'x', inherit_company_address: 0 as const, privacy_blocked: 0 as const, exclude_from_segments: 0 as const }
+    await contacts.insert(handle.db, { ...base, no: 'CT1', name: 'Ирина Соколова', name_folded: 'ирина соколова' })
+    await contacts.insert(handle.db, { ...base, no: 'CT2', name: 'Þóra Guðmundsdóttir', name_folded: 'thora gudmundsdottir' })
+    await contacts.replaceSearchTokens(handle.db, 'CT1', ['ирина', 'соколова'])
+    await contacts.replaceSearchTokens(handle.db, 'CT2', ['thora', 'gudmundsdottir'])
+    expect((await contacts.searchByTokenPrefixes(handle.db, ['ирин'], 10)).map((c) => c.no)).toEqual(['CT1'])
+    expect((await contacts.searchByTokenPrefixes(handle.db, ['gudm', 'th'], 10)).map((c) => c.no)).toEqual(['CT2'])
+    expect(await contacts.searchByTokenPrefixes(handle.db, ['gudm', 'ир'], 10)).toEqual([])
+  })
+
+  it('enforces foreign keys', async () => {
+    const now = new Date().toISOString()
+    await expect(
+      contacts.insert(handle.db, {
+        no: 'CT9', type: 'person', name: 'A', name_folded: 'a', dup_name_key: 'a', salesperson_code: 'NOPE',
+        created_at: now, modified_at: now, inherit_company_address: 0, privacy_blocked: 0, exclude_from_segments: 0,
+      }),
+    ).rejects.toThrow()
+    const n = await sql<{ n: number }>`select count(*) as n from contacts`.execute(handle.db)
+    expect(Number(n.rows[0]!.n)).toBe(0)
+  })
+})
+
+it('opens a SQLite file in WAL mode and migrates it once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-db-'))
+  try {
+    const url = `sqlite:${join(dir, 'nested', 'crm.sqlite')}`
+    const a = await openDatabase(url)
+    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(a.db)
+    expect(mode.rows[0]!.journal_mode).toBe('wal')
+    await a.close()
+    const b = await openDatabase(url)
+    expect((await b.migrate()).applied).toEqual([])
+    await b.close()
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+it('explains an unsupported database URL', () => {
+  expect(() => parseDatabaseUrl('mysql://x@y/z')).toThrow(/Unsupported database URL.*postgres:\/\//)
+  expect(parseDatabaseUrl('postgres://u:p@h/db').dialect).toBe('postgres')
+  expect(parseDatabaseUrl('./x.sqlite')).toEqual({ dialect: 'sqlite', location: './x.sqlite' })
+})
