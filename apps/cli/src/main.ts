@@ -1,1 +1,89 @@
-console.log("crm")
+import { randomBytes } from 'node:crypto'
+import { coreCommands, createCoreDeps, isDomainError, renderText, runCommand, type CommandSpec, type Actor } from '@crm/core'
+import { DatabaseUrlError, openDatabase, type CrmDatabase } from '@crm/db'
+import { readCliConfig } from './config.ts'
+import { dbCommands } from './commands/db-commands.ts'
+import type { CliIo } from './io.ts'
+import { messages } from './messages.ts'
+
+/** Every command the shell knows: the core grammar plus file, database and demo commands. */
+export const cliCommands: readonly CommandSpec[] = [...coreCommands, ...dbCommands]
+
+interface GlobalFlags {
+  json: boolean
+  db: string | undefined
+  words: string[]
+}
+
+/** Takes --json and --db URL out of the arguments, wherever they stand (before `--`). */
+export function extractGlobalFlags(argv: string[]): GlobalFlags {
+  const words: string[] = []
+  let json = false
+  let db: string | undefined
+  let passthrough = false
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (passthrough) words.push(arg)
+    else if (arg === '--') {
+      passthrough = true
+      words.push(arg)
+    } else if (arg === '--json') json = true
+    else if (arg === '--db') {
+      const next = argv[i + 1]
+      if (next === undefined || next.startsWith('--')) throw new DatabaseUrlError(messages.globalFlagNeedsValue('--db'))
+      db = next
+      i++
+    } else if (arg.startsWith('--db=')) db = arg.slice(5)
+    else words.push(arg)
+  }
+  return { json, db, words }
+}
+
+/** Runs one `crm` invocation; returns the exit code (0 ok, 1 user error, 2 unexpected error). */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let flags: GlobalFlags = { json: argv.includes('--json'), db: undefined, words: argv }
+  let database: CrmDatabase | undefined
+  const fail = (code: string, message: string, field?: string) => {
+    if (flags.json) io.stdout.write(JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } }, null, 2) + '\n')
+    else io.stderr.write(`${messages.errorPrefix} ${message}\n`)
+    return 1
+  }
+  try {
+    flags = extractGlobalFlags(argv)
+    const config = readCliConfig(io.env, flags.db)
+    const isHelp = flags.words.length === 0 || /^(help|--help|-h)$/.test(flags.words[0]!)
+    if (isHelp) {
+      // Help needs no database.
+      const view = await runCommand({ deps: undefined as never, actor: { id: config.actorId, isAdmin: true }, source: 'cli' }, flags.words, cliCommands, messages.groups)
+      io.stdout.write((flags.json ? JSON.stringify(view.data, null, 2) : renderText(view)) + '\n')
+      return 0
+    }
+    try {
+      database = await openDatabase(config.databaseUrl)
+    } catch (error) {
+      if (error instanceof DatabaseUrlError) return fail('BAD_DATABASE_URL', error.message)
+      return fail('DATABASE_UNAVAILABLE', messages.dbOpenFailed(config.databaseUrl.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@'), (error as Error).message))
+    }
+    const deps = createCoreDeps(database)
+    // Whoever has the shell has the database file: the CLI acts as an admin.
+    const actor: Actor = { id: config.actorId, salespersonCode: config.actorSalesperson, isAdmin: true }
+    const view = await runCommand({ deps, actor, source: 'cli' }, flags.words, cliCommands, messages.groups)
+    io.stdout.write((flags.json ? JSON.stringify(view.data, null, 2) : renderText(view)) + '\n')
+    return 0
+  } catch (error) {
+    if (isDomainError(error)) return fail(error.code, error.userMessage, error.field)
+    if (error instanceof DatabaseUrlError) return fail('BAD_DATABASE_URL', error.message)
+    const ref = randomBytes(4).toString('hex')
+    io.stderr.write(`${messages.unexpected(ref)}\n`)
+    if (io.env.CRM_DEBUG === '1') io.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`)
+    if (flags.json) io.stdout.write(JSON.stringify({ error: { code: 'UNEXPECTED', message: messages.unexpected(ref) } }) + '\n')
+    return 2
+  } finally {
+    await database?.close()
+  }
+}
+
+// Run when executed directly (node apps/cli/src/main.ts ...), not when imported by bin/crm.js or tests.
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
+}

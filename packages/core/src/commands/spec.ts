@@ -1,0 +1,58 @@
+import type { Actor, CoreDeps } from '../deps.ts'
+import type { ResultView } from './views.ts'
+
+export type OptionType = 'string' | 'int' | 'bool' | 'list'
+
+/** One `--option` of a command. `list` options may be repeated and accept comma-separated values. */
+export interface OptionSpec {
+  name: string
+  type: OptionType
+  description: string
+  placeholder?: string
+}
+
+/** One positional argument. A `rest` argument takes all remaining words, joined by spaces. */
+export interface ArgSpec {
+  name: string
+  description: string
+  required?: boolean
+  rest?: boolean
+  choices?: readonly string[]
+}
+
+export type Access = 'read' | 'write' | 'admin'
+
+/** Where a command is running and who runs it. */
+export interface CommandContext {
+  deps: CoreDeps
+  actor: Actor
+  source: 'cli' | 'slack' | 'test'
+}
+
+export interface ParsedInput {
+  args: Record<string, string | undefined>
+  options: Record<string, string | number | boolean | string[] | undefined>
+}
+
+/** A command of the grammar: how it is written, documented, checked and run. */
+export interface CommandSpec {
+  path: readonly string[]
+  summary: string
+  args: readonly ArgSpec[]
+  options: readonly OptionSpec[]
+  examples: readonly string[]
+  access: Access
+  /** Extra lines of help shown under the usage. */
+  notes?: readonly string[]
+  run(ctx: CommandContext, input: ParsedInput): Promise<ResultView>
+}
+
+/** Usage line of a command, e.g. `contact add <type> <name...> [--email <value>]`. */
+export function usageOf(spec: CommandSpec): string {
+  const args = spec.args.map((a) => {
+    const label = a.choices ? a.choices.join('|') : a.name
+    const inner = a.rest ? `${label}...` : label
+    return a.required ? `<${inner}>` : `[${inner}]`
+  })
+  return [...spec.path, ...args, ...(spec.options.length ? ['[options]'] : [])].join(' ')
+}

@@ -1,0 +1,100 @@
+import { changeLog, contacts, setup as setupQueries, type ContactRow, type Executor } from '@crm/db'
+import type { Actor, CoreDeps } from '../deps.ts'
+import { DomainError } from '../errors.ts'
+import { FREE_MAIL_DOMAINS, emailDomain, nameSimilarity } from '../text/normalize.ts'
+import { toContact, type Contact } from './contact.ts'
+
+/** A possible duplicate with its score (0-100) and the reasons that make it up. */
+export interface DuplicateCandidate {
+  contact: Contact
+  score: number
+  reasons: string[]
+}
+
+// Weights of the compared fields; a sum of 100 or more is a certain duplicate. Names count most; an email or
+// phone in common is strong evidence; a shared web domain only counts between companies (colleagues share it).
+const WEIGHT = { name: 60, email: 60, phone: 40, domain: 40 }
+
+/** Scores how likely two contacts of the same type are the same party (0-100) and says why. */
+export function scoreDuplicate(a: ContactRow, b: ContactRow): { score: number; reasons: string[] } {
+  const reasons: string[] = []
+  let score = 0
+  const similarity = nameSimilarity(a.dup_name_key, b.dup_name_key)
+  if (similarity >= 0.6) {
+    score += WEIGHT.name * similarity
+    reasons.push(similarity === 1 ? 'same name' : `similar name (${Math.round(similarity * 100)}%)`)
+  }
+  const emailsA = [a.email_norm, a.email2_norm].filter(Boolean)
+  const emailsB = new Set([b.email_norm, b.email2_norm].filter(Boolean))
+  if (emailsA.some((e) => emailsB.has(e))) {
+    score += WEIGHT.email
+    reasons.push('same email')
+  }
+  const phonesA = [a.phone_digits, a.mobile_digits].filter((p): p is string => !!p && p.length >= 7)
+  const phonesB = [b.phone_digits, b.mobile_digits].filter((p): p is string => !!p && p.length >= 7)
+  if (phonesA.some((p) => phonesB.some((q) => p.endsWith(q.slice(-7)) && q.endsWith(p.slice(-7))))) {
+    score += WEIGHT.phone
+    reasons.push('same phone')
+  }
+  if (a.type === 'company' && a.website_domain && a.website_domain === b.website_domain) {
+    score += WEIGHT.domain
+    reasons.push('same website domain')
+  } else if (a.type === 'company') {
+    const domainA = a.website_domain ?? companyEmailDomain(a)
+    const domainB = b.website_domain ?? companyEmailDomain(b)
+    if (domainA && domainA === domainB) {
+      score += WEIGHT.domain / 2
+      reasons.push('same email domain')
+    }
+  }
+  return { score: Math.min(100, Math.round(score)), reasons }
+}
+
+function companyEmailDomain(row: ContactRow): string | null {
+  const domain = emailDomain(row.email_norm)
+  return domain && !FREE_MAIL_DOMAINS.has(domain) ? domain : null
+}
+
+/** Possible duplicates of a stored contact at or above the threshold, best first, minus pairs marked "not duplicates". */
+export async function findDuplicatesOf(db: Executor, row: ContactRow, threshold: number): Promise<DuplicateCandidate[]> {
+  const nameKeyFirstWord = row.dup_name_key.split(' ')[0] ?? ''
+  const candidates = await contacts.listDuplicateCandidates(db, {
+    type: row.type,
+    excludeNo: row.no,
+    nameKey: row.dup_name_key,
+    nameKeyFirstWord,
+    emails: [row.email_norm, row.email2_norm].filter((e): e is string => !!e),
+    phones: [row.phone_digits, row.mobile_digits].filter((p): p is string => !!p),
+    websiteDomain: row.website_domain,
+  })
+  const excluded = new Set(await contacts.listDuplicateExclusions(db, row.no))
+  return candidates
+    .filter((c) => !excluded.has(c.no))
+    .map((c) => ({ row: c, ...scoreDuplicate(row, c) }))
+    .filter((c) => c.score >= threshold)
+    .sort((x, y) => y.score - x.score || x.row.no.localeCompare(y.row.no))
+    .map((c) => ({ contact: toContact(c.row), score: c.score, reasons: c.reasons }))
+}
+
+/** On-demand duplicate search for one contact (threshold from setup unless given). */
+export async function findContactDuplicates(deps: CoreDeps, no: string, threshold?: number): Promise<{ contact: Contact; duplicates: DuplicateCandidate[]; threshold: number }> {
+  const db = deps.database.db
+  const row = await contacts.find(db, no.trim().toUpperCase())
+  if (!row || row.erased_at) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${no.trim().toUpperCase()}. Find the number with: contact find <name>`, { field: 'contact' })
+  const limit = threshold ?? (await setupQueries.get(db)).dup_threshold
+  return { contact: toContact(row), duplicates: await findDuplicatesOf(db, row, limit), threshold: limit }
+}
+
+/** Marks two contacts as "not duplicates" so the check stops suggesting the pair. */
+export async function markNotDuplicates(deps: CoreDeps, actor: Actor, a: string, b: string): Promise<void> {
+  const now = deps.clock().toISOString()
+  await deps.database.db.transaction().execute(async (trx) => {
+    const x = await contacts.find(trx, a.trim().toUpperCase())
+    const y = await contacts.find(trx, b.trim().toUpperCase())
+    if (!x) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${a.trim().toUpperCase()}.`, { field: 'contact' })
+    if (!y) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${b.trim().toUpperCase()}.`, { field: 'other' })
+    if (x.no === y.no) throw new DomainError('SAME_CONTACT', 'Give two different contacts.')
+    await contacts.insertDuplicateExclusion(trx, x.no, y.no, now)
+    await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: x.no, action: 'not-duplicate', details: { other: y.no } })
+  })
+}

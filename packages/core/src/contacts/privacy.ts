@@ -1,0 +1,61 @@
+import { changeLog, contacts, type ContactUpdate } from '@crm/db'
+import type { Actor, CoreDeps } from '../deps.ts'
+import { DomainError } from '../errors.ts'
+import { getContactDetails, getContactHistory } from './read.ts'
+import { requireContact } from './write.ts'
+
+/** Everything held about one contact, for a data-subject access request (GDPR art. 15). */
+export interface ContactDataExport {
+  exportedAt: string
+  contact: Awaited<ReturnType<typeof getContactDetails>>
+  history: Awaited<ReturnType<typeof getContactHistory>>
+}
+
+/** Collects all data held about a contact as one JSON-ready object. */
+export async function exportContactData(deps: CoreDeps, no: string): Promise<ContactDataExport> {
+  const contact = await getContactDetails(deps, no)
+  return { exportedAt: deps.clock().toISOString(), contact, history: await getContactHistory(deps, contact.contact.no) }
+}
+
+/** What an erasure would remove; shown before the user confirms. */
+export async function previewErasure(deps: CoreDeps, no: string) {
+  const details = await getContactDetails(deps, no)
+  if (details.contact.erasedAt) throw new DomainError('CONTACT_ERASED', `${details.contact.no} was already erased.`)
+  return details
+}
+
+/**
+ * Erases a contact's personal data on request (GDPR art. 17): names, addresses, phones, emails, website,
+ * classifications, profile answers and search entries go; the number, type, country, salesperson and the
+ * anonymous facts that feed statistics stay. The contact is marked privacy blocked so it is never used again.
+ * `confirmNo` must repeat the contact number.
+ */
+export async function eraseContact(deps: CoreDeps, actor: Actor, no: string, confirmNo: string | undefined): Promise<{ no: string }> {
+  const now = deps.clock().toISOString()
+  return deps.database.db.transaction().execute(async (trx) => {
+    const row = await requireContact(trx, no)
+    if (confirmNo?.trim().toUpperCase() !== row.no) {
+      throw new DomainError('CONFIRMATION_REQUIRED', `Erasing ${row.no} (${row.name}) removes its personal data for good. To go ahead, repeat the number: contact erase ${row.no} --confirm ${row.no}`, { field: 'confirm' })
+    }
+    if (row.type === 'company') {
+      const persons = (await contacts.listPersonsOf(trx, row.no)).filter((p) => !p.erased_at)
+      if (persons.length) {
+        throw new DomainError('COMPANY_HAS_PERSONS', `${row.no} still has ${persons.length} person(s) (${persons.slice(0, 3).map((p) => p.no).join(', ')}${persons.length > 3 ? ', ...' : ''}); erase or unlink them first.`)
+      }
+    }
+    const anonymous = `Erased contact ${row.no}`
+    const patch: ContactUpdate = {
+      name: anonymous, name_folded: anonymous.toLowerCase(), first_name: null, middle_name: null, surname: null, initials: null,
+      job_title: null, salutation_code: null, address: null, address2: null, post_code: null, city: null, county: null,
+      phone: null, mobile: null, email: null, email2: null, website: null, dup_name_key: `erased ${row.no.toLowerCase()}`,
+      email_norm: null, email2_norm: null, phone_digits: null, mobile_digits: null, website_domain: null,
+      inherit_company_address: 0, privacy_blocked: 1, exclude_from_segments: 1, erased_at: now, modified_at: now,
+    }
+    await contacts.update(trx, row.no, patch)
+    await contacts.deletePersonalLinks(trx, row.no)
+    await changeLog.redactFor(trx, 'contact', row.no, { redacted: true })
+    await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: row.no, action: 'erase' })
+    deps.logger.info({ event: 'contact.erased', no: row.no })
+    return { no: row.no }
+  })
+}

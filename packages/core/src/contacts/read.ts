@@ -1,0 +1,79 @@
+import { changeLog, classifications, contacts, salespeople, setup as setupQueries, type ClassificationKind } from '@crm/db'
+import type { CoreDeps } from '../deps.ts'
+import { DomainError } from '../errors.ts'
+import { toContact, type Contact } from './contact.ts'
+import { queryPrefixes } from './index-keys.ts'
+
+/** Everything a contact card shows. */
+export interface ContactDetails {
+  contact: Contact
+  salespersonName: string | null
+  classifications: Record<ClassificationKind, string[]>
+  profile: Array<{ question: string; answer: string }>
+  persons: Contact[]
+}
+
+/** A contact with its classifications, profile and (for a company) its persons. */
+export async function getContactDetails(deps: CoreDeps, no: string): Promise<ContactDetails> {
+  const db = deps.database.db
+  const key = no.trim().toUpperCase()
+  const row = await contacts.find(db, key)
+  if (!row) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${key}. Find the number with: contact find <name>`, { field: 'contact' })
+  const salesperson = row.salesperson_code ? await salespeople.find(db, row.salesperson_code) : undefined
+  return {
+    contact: toContact(row),
+    salespersonName: salesperson?.name ?? null,
+    classifications: await classifications.listForContact(db, row.no),
+    profile: await contacts.listProfileAnswers(db, row.no),
+    persons: row.type === 'company' ? (await contacts.listPersonsOf(db, row.no)).filter((p) => !p.erased_at).map(toContact) : [],
+  }
+}
+
+export interface SearchContactsInput {
+  query: string
+  limit?: number
+  offset?: number
+}
+
+export interface SearchContactsResult {
+  query: string
+  contacts: Contact[]
+  hasMore: boolean
+  offset: number
+}
+
+/** A collator for the team's language, so names sort as its speakers expect (Þ after Z in Icelandic). */
+export function contactCollator(language: string | null | undefined): Intl.Collator {
+  try {
+    return new Intl.Collator(language ?? 'en', { sensitivity: 'base', numeric: true })
+  } catch {
+    return new Intl.Collator('en', { sensitivity: 'base', numeric: true })
+  }
+}
+
+/**
+ * Finds live contacts by name, email, phone, company, city or number: every word of the query must be the
+ * start of a word of the contact, compared case- and accent-insensitively in any script. The page is ordered
+ * by the team language's collation.
+ */
+export async function searchContacts(deps: CoreDeps, input: SearchContactsInput): Promise<SearchContactsResult> {
+  const prefixes = queryPrefixes(input.query)
+  if (prefixes.length === 0) {
+    throw new DomainError('EMPTY_QUERY', 'Type something to search for: a name, email, phone, company or city. Example: contact find þóra', { field: 'query' })
+  }
+  const limit = Math.max(1, Math.min(input.limit ?? 10, 500))
+  const offset = Math.max(0, input.offset ?? 0)
+  const db = deps.database.db
+  const rows = await contacts.searchByTokenPrefixes(db, prefixes, limit + 1, offset)
+  const language = (await setupQueries.get(db)).default_language_code
+  const collator = contactCollator(language)
+  const page = rows.slice(0, limit).map(toContact)
+  page.sort((a, b) => collator.compare(a.name, b.name) || a.no.localeCompare(b.no))
+  return { query: input.query, contacts: page, hasMore: rows.length > limit, offset }
+}
+
+/** The trace of changes to a contact (merges, erasure, edits), oldest first. */
+export async function getContactHistory(deps: CoreDeps, no: string) {
+  const rows = await changeLog.listFor(deps.database.db, 'contact', no.trim().toUpperCase())
+  return rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, details: r.details ? (JSON.parse(r.details) as unknown) : null }))
+}
