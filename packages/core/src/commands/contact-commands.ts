@@ -141,7 +141,7 @@ export const contactCommands: CommandSpec[] = [
       const result = await createContact(ctx.deps, ctx.actor, {
         type: arg(input, 'type') as 'company' | 'person',
         ...fieldsFrom(input),
-        name: input.args.name ?? null,
+        ...(input.args.name ? { name: input.args.name } : {}),
         companyNo: (input.options.company as string | undefined) ?? null,
         ...classificationsFrom(input),
         profile: profileFrom(input, false) as Record<string, string> | undefined ?? {},

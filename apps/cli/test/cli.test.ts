@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { crm, tempSqliteUrl } from './run-cli.ts'
+
+describe('crm command line', () => {
+  let db: ReturnType<typeof tempSqliteUrl>
+  const run = (...args: string[]) => crm(['--db', db.url, ...args])
+  beforeEach(() => {
+    db = tempSqliteUrl()
+  })
+  afterEach(() => db.cleanup())
+
+  it('prints help without touching a database', async () => {
+    const r = await crm(['help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('contact')
+    expect(r.stdout).toContain('salesperson')
+    const sub = await crm(['help', 'contact', 'add'])
+    expect(sub.stdout).toContain('Usage')
+    expect(sub.stdout).toContain('contact add company "Hekla Útgerð ehf"')
+  })
+
+  it('runs acceptance scenario 1 from the shell, in text and JSON', async () => {
+    await run('salesperson', 'add', 'JD', 'Jane Doe', '--email', 'jane@example.com')
+    const company = await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--address', 'Grandagarður 1', '--city', 'Reykjavík', '--country', 'IS', '--salesperson', 'JD', '--json')
+    expect(company.code).toBe(0)
+    expect(company.json().contact.no).toBe('CT000001')
+    const person = await run('contact', 'add', 'person', 'Þóra', 'Guðmundsdóttir', '--company', 'CT000001', '--json')
+    expect(person.code).toBe(0)
+    const data = person.json()
+    expect(data.contact).toMatchObject({ no: 'CT000002', name: 'Þóra Guðmundsdóttir', companyNo: 'CT000001', city: 'Reykjavík', address: 'Grandagarður 1', salespersonCode: 'JD', inheritsCompanyAddress: true })
+    for (const q of ['thora', 'ÞÓRA', 'gudmunds']) {
+      const found = await run('contact', 'find', q, '--json')
+      expect(found.json().contacts.map((c: { no: string }) => c.no)).toEqual(['CT000002'])
+    }
+    const text = await run('contact', 'show', 'ct000002')
+    expect(text.stdout).toContain('CT000002  Þóra Guðmundsdóttir  (person)')
+    expect(text.stdout).toContain('Jane Doe')
+  })
+
+  it('warns about a duplicate on create and merges it from the shell', async () => {
+    await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--website', 'hekla.is')
+    await run('contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--company', 'CT000001')
+    const dup = await run('contact', 'add', 'company', 'Hekla Utgerd EHF', '--website', 'https://www.hekla.is', '--json')
+    expect(dup.json().duplicates).toEqual([{ no: 'CT000001', name: 'Hekla Útgerð ehf', score: 100, reasons: ['same name', 'same website domain'] }])
+    const text = await run('contact', 'duplicates', 'CT000003')
+    expect(text.stdout).toContain('100%  CT000001')
+    const merged = await run('contact', 'merge', 'CT000001', 'CT000003', '--json')
+    expect(merged.code).toBe(0)
+    expect(merged.json()).toMatchObject({ merged: 'CT000001', survivor: 'CT000003', movedPersons: 1 })
+    const thora = await run('contact', 'show', 'CT000002', '--json')
+    expect(thora.json().contact).toMatchObject({ companyNo: 'CT000003', companyName: 'Hekla Utgerd EHF' })
+    const gone = await run('contact', 'show', 'CT000001')
+    expect(gone.code).toBe(1)
+    expect(gone.stderr).toContain('There is no contact CT000001')
+  })
+
+  it('rejects bad input with a clear message, exit 1, and stores nothing', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['contact', 'add', 'company', 'X', '--email', 'not-an-email'], /"not-an-email" is not an email address\. Example: --email/],
+      [['contact', 'add', 'robot', 'X'], /<type> is one of company, person, not "robot"/],
+      [['contact', 'add', 'company', 'X', '--colour', 'red'], /Unknown option --colour.*Options: /],
+      [['contact', 'add', 'person', 'X', '--company', 'CT999999'], /There is no company CT999999/],
+      [['contact', 'add', 'company', 'X', '--country', 'Iceland'], /"ICELAND" is not a two-letter ISO country code/],
+      [['contact', 'add', 'company', 'X', '--salesperson', 'NOPE'], /There is no salesperson NOPE/],
+      [['contact', 'add', 'company'], /A contact needs a name/],
+      [['contact', 'edit', 'CT000001', '--city', 'Reykjavík'], /There is no contact CT000001/],
+      [['contatc', 'find', 'x'], /Did you mean "contact"\?/],
+      [['contact', 'frobnicate'], /Unknown contact command "frobnicate"/],
+      [['contact', 'find', '--limit', 'ten', 'x'], /--limit needs a whole number, not "ten"/],
+      [['setup', 'set', 'duplicate-threshold', '500'], /whole number from 1 to 100/],
+    ]
+    for (const [args, message] of cases) {
+      const r = await run(...args)
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stderr, args.join(' ')).toMatch(message)
+      expect(r.stderr).not.toMatch(/\n\s+at /)
+    }
+    const list = await run('contact', 'list', '--json')
+    expect(list.json().contacts).toEqual([])
+  })
+
+  it('prints errors as JSON with --json', async () => {
+    const r = await run('contact', 'show', 'CT000404', '--json')
+    expect(r.code).toBe(1)
+    expect(r.json()).toEqual({ error: { code: 'CONTACT_NOT_FOUND', message: expect.stringContaining('There is no contact CT000404'), field: 'contact' } })
+  })
+
+  it('explains a bad database URL', async () => {
+    const r = await crm(['--db', 'mysql://x@y/z', 'contact', 'find', 'x'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/Unsupported database URL/)
+  })
+
+  it('erases only after confirmation', async () => {
+    await run('contact', 'add', 'person', 'Ирина Соколова', '--email', 'irina@example.ru')
+    const ask = await run('contact', 'erase', 'CT000001')
+    expect(ask.code).toBe(0)
+    expect(ask.stdout).toContain('contact erase CT000001 --confirm CT000001')
+    expect((await run('contact', 'find', 'ирина', '--json')).json().contacts).toHaveLength(1)
+    const done = await run('contact', 'erase', 'CT000001', '--confirm', 'CT000001')
+    expect(done.stdout).toContain('Erased the personal data of CT000001')
+    expect((await run('contact', 'find', 'ирина', '--json')).json().contacts).toHaveLength(0)
+    const shown = (await run('contact', 'show', 'CT000001', '--json')).json().contact
+    expect(shown).toMatchObject({ name: 'Erased contact CT000001', email: null, privacyBlocked: true })
+  })
+
+  it('migrates on demand', async () => {
+    const r = await run('db', 'migrate')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('is up to date')
+  })
+})
