@@ -3,11 +3,13 @@ import { coreCommands, createCoreDeps, isDomainError, renderText, runCommand, ty
 import { DatabaseUrlError, openDatabase, type CrmDatabase } from '@crm/db'
 import { readCliConfig } from './config.ts'
 import { dbCommands } from './commands/db-commands.ts'
+import { demoCommands } from './commands/demo-commands.ts'
+import { transferCommands } from './commands/transfer-commands.ts'
 import type { CliIo } from './io.ts'
 import { messages } from './messages.ts'
 
 /** Every command the shell knows: the core grammar plus file, database and demo commands. */
-export const cliCommands: readonly CommandSpec[] = [...coreCommands, ...dbCommands]
+export const cliCommands: readonly CommandSpec[] = [...coreCommands, ...dbCommands, ...transferCommands, ...demoCommands]
 
 interface GlobalFlags {
   json: boolean

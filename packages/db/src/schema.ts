@@ -17,6 +17,8 @@ export interface SetupTable {
   inherit_language: Flag
   customer_relation_code: string | null
   vendor_relation_code: string | null
+  currency_code: string
+  default_sales_cycle_code: string | null
   modified_at: string
 }
 
@@ -121,6 +123,127 @@ export interface ChangeLogTable {
   details: string | null
 }
 
+export type Channel = 'email' | 'phone' | 'meeting' | 'letter' | 'other'
+
+export interface InteractionTemplateTable {
+  code: string
+  description: string
+  group_code: string
+  channel: Channel
+  unit_cost_minor: number
+  unit_duration_min: number
+  information_flow: 'inbound' | 'outbound' | null
+  initiated_by: 'us' | 'them' | null
+  ignore_contact_corr_type: Flag
+  campaign_target: Flag
+  campaign_response: Flag
+  created_at: string
+}
+
+export interface InteractionLogEntryTable {
+  no: string
+  contact_no: string
+  contact_company_no: string | null
+  template_code: string
+  group_code: string
+  channel: Channel
+  occurred_at: string
+  subject: string
+  description: string | null
+  salesperson_code: string | null
+  cost_minor: number
+  currency_code: string
+  duration_min: number
+  attempt_failed: Flag
+  initiated_by: 'us' | 'them' | null
+  information_flow: 'inbound' | 'outbound' | null
+  evaluation: string | null
+  opportunity_no: string | null
+  campaign_no: string | null
+  segment_no: string | null
+  campaign_response: Flag
+  source: string
+  external_ref: string | null
+  attachments: string | null
+  canceled: Flag
+  canceled_at: string | null
+  created_at: string
+  created_by: string | null
+}
+
+export interface SalesCycleTable {
+  code: string
+  description: string
+  probability_calc: 'multiply' | 'add' | 'chance' | 'completion'
+  blocked: Flag
+  created_at: string
+}
+
+export interface SalesCycleStageTable {
+  cycle_code: string
+  stage: number
+  description: string
+  completion_pct: number
+  chance_pct: number
+  activity_code: string | null
+  quote_required: Flag
+  allow_skip: Flag
+}
+
+export interface CloseOpportunityCodeTable {
+  code: string
+  type: 'won' | 'lost'
+  description: string
+}
+
+export type OpportunityStatus = 'not_started' | 'in_progress' | 'won' | 'lost'
+
+export interface OpportunityTable {
+  no: string
+  description: string
+  contact_no: string
+  contact_company_no: string | null
+  salesperson_code: string | null
+  cycle_code: string
+  current_stage: number | null
+  status: OpportunityStatus
+  priority: 'low' | 'normal' | 'high'
+  currency_code: string
+  estimated_value_minor: number
+  chance_pct: number
+  completion_pct: number
+  probability_pct: number
+  calculated_value_minor: number
+  estimated_close_date: string | null
+  close_code: string | null
+  closed_at: string | null
+  campaign_no: string | null
+  segment_no: string | null
+  last_stage_change_at: string
+  created_at: string
+  modified_at: string
+}
+
+export interface OpportunityEntryTable {
+  id: Generated<number>
+  opportunity_no: string
+  action: string
+  stage: number | null
+  status: OpportunityStatus
+  at: string
+  actor: string | null
+  estimated_value_minor: number
+  chance_pct: number
+  completion_pct: number
+  probability_pct: number
+  calculated_value_minor: number
+  estimated_close_date: string | null
+  close_code: string | null
+  days_open: number
+  active: Flag
+  note: string | null
+}
+
 export interface Database {
   setup: SetupTable
   number_series: NumberSeriesTable
@@ -138,6 +261,14 @@ export interface Database {
   contact_search_tokens: ContactSearchTokenTable
   duplicate_exclusions: DuplicateExclusionTable
   change_log: ChangeLogTable
+  interaction_groups: CodeTable
+  interaction_templates: InteractionTemplateTable
+  interaction_log_entries: InteractionLogEntryTable
+  sales_cycles: SalesCycleTable
+  sales_cycle_stages: SalesCycleStageTable
+  close_opportunity_codes: CloseOpportunityCodeTable
+  opportunities: OpportunityTable
+  opportunity_entries: OpportunityEntryTable
 }
 
 export type SetupRow = Selectable<SetupTable>
@@ -148,6 +279,13 @@ export type ContactRow = Selectable<ContactTable>
 export type NewContactRow = Insertable<ContactTable>
 export type ContactUpdate = Updateable<ContactTable>
 export type ChangeLogRow = Selectable<ChangeLogTable>
+export type InteractionTemplateRow = Selectable<InteractionTemplateTable>
+export type InteractionLogEntryRow = Selectable<InteractionLogEntryTable>
+export type SalesCycleRow = Selectable<SalesCycleTable>
+export type SalesCycleStageRow = Selectable<SalesCycleStageTable>
+export type CloseOpportunityCodeRow = Selectable<CloseOpportunityCodeTable>
+export type OpportunityRow = Selectable<OpportunityTable>
+export type OpportunityEntryRow = Selectable<OpportunityEntryTable>
 
 /** The classification link tables, by the name users know them under. */
 export const CLASSIFICATIONS = {

@@ -350,7 +350,8 @@ export const contactCommands: CommandSpec[] = [
     summary: 'Export everything held about a contact as JSON (data-subject request)',
     args: [{ name: 'no', description: 'contact number', required: true }],
     options: [],
-    examples: ['contact export CT000002 --json > thora.json'],
+    examples: ['contact export CT000002'],
+    notes: ['In the shell, "crm contact export CT000002 --json > thora.json" saves the export to a file.'],
     access: 'admin',
     async run(ctx, input) {
       const data = await exportContactData(ctx.deps, arg(input, 'no'))

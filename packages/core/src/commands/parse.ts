@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.ts'
-import { usageOf, type CommandSpec, type OptionSpec, type ParsedInput } from './spec.ts'
+import { commandGroups, usageOf, type CommandSpec, type OptionSpec, type ParsedInput } from './spec.ts'
 import { tokenize } from './tokenize.ts'
 
 /** The result of reading a command line: a command and its typed input, or a request for help. */
@@ -141,7 +141,7 @@ export function parseCommandLine(commands: readonly CommandSpec[], input: string
 
 function unknownCommand(commands: readonly CommandSpec[], words: string[]): DomainError {
   const first = words[0]!.toLowerCase()
-  const groups = [...new Set(commands.map((c) => c.path[0]!))]
+  const groups = commandGroups(commands)
   if (!groups.includes(first)) {
     const guess = closest(first, groups)
     return new DomainError('UNKNOWN_COMMAND', `Unknown command "${words[0]}".${guess ? ` Did you mean "${guess}"?` : ''} Commands: ${groups.join(', ')}. Try: help`, { field: 'command' })

@@ -1,18 +1,24 @@
 import { RecordNotFoundError } from '@crm/db'
 import { DomainError } from '../errors.ts'
 import { contactCommands } from './contact-commands.ts'
+import { interactionCommands } from './interaction-commands.ts'
+import { opportunityCommands } from './opportunity-commands.ts'
 import { parseCommandLine } from './parse.ts'
 import { setupCommands } from './setup-commands.ts'
-import { usageOf, type CommandContext, type CommandSpec } from './spec.ts'
+import { commandGroups, usageOf, type CommandContext, type CommandSpec } from './spec.ts'
 import type { ResultView } from './views.ts'
 
 /** Every command of the core grammar, shared by Slack (/crm ...) and the shell (crm ...). */
-export const coreCommands: readonly CommandSpec[] = [...contactCommands, ...setupCommands]
+export const coreCommands: readonly CommandSpec[] = [...contactCommands, ...interactionCommands, ...opportunityCommands, ...setupCommands]
 
 const GROUP_SUMMARIES: Record<string, string> = {
   contact: 'find, create, edit, merge and erase contacts',
-  setup: 'settings, number series and classification codes',
+  setup: 'settings, number series, codes, templates and sales cycles',
   salesperson: 'the team\'s salespeople',
+  log: 'log an interaction with a contact',
+  interactions: 'a contact\'s interaction history and statistics',
+  interaction: 'show, cancel or restore one interaction',
+  opp: 'sales opportunities: create, move through stages, close, forecast',
 }
 
 /** Help for the whole grammar, a group (e.g. "contact") or one command. */
@@ -38,7 +44,7 @@ export function helpView(commands: readonly CommandSpec[], topic: string[], extr
   }
   if (words.length > 0) throw new DomainError('UNKNOWN_HELP_TOPIC', `No help for "${topic.join(' ')}". Try: help`)
   const summaries = { ...GROUP_SUMMARIES, ...extraGroups }
-  const groups = [...new Set(commands.map((c) => c.path[0]!))]
+  const groups = commandGroups(commands)
   return {
     kind: 'help',
     title: 'Commands',

@@ -25,6 +25,8 @@ function setupView(setup: CrmSetup, title = 'Setup'): ResultView {
       ['inherit-language', onOff(setup.inheritLanguage)],
       ['customer-relation', setup.customerRelationCode],
       ['vendor-relation', setup.vendorRelationCode],
+      ['currency', setup.currency],
+      ['default-sales-cycle', setup.defaultSalesCycleCode],
     ],
     data: setup,
   }

@@ -56,3 +56,11 @@ export function usageOf(spec: CommandSpec): string {
   })
   return [...spec.path, ...args, ...(spec.options.length ? ['[options]'] : [])].join(' ')
 }
+
+const GROUP_ORDER = ['help', 'contact', 'log', 'interactions', 'interaction', 'opp', 'segment', 'campaign', 'me', 'setup', 'salesperson']
+
+/** The command groups (first words) in the order help shows them: daily work first, setup last. */
+export function commandGroups(commands: readonly CommandSpec[]): string[] {
+  const rank = (g: string) => (GROUP_ORDER.includes(g) ? GROUP_ORDER.indexOf(g) : GROUP_ORDER.length)
+  return [...new Set(commands.map((c) => c.path[0]!))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+}

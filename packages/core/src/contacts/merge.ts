@@ -1,4 +1,4 @@
-import { changeLog, classifications, contacts, type ContactRow, type ContactUpdate } from '@crm/db'
+import { changeLog, classifications, contacts, interactions, opportunities, type ContactRow, type ContactUpdate } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import { toContact, type Contact } from './contact.ts'
@@ -43,9 +43,19 @@ export async function mergeContacts(deps: CoreDeps, actor: Actor, fromNo: string
     const persons = into.type === 'company' ? (await contacts.listPersonsOf(trx, from.no)).length : 0
     const fromClassifications = await classifications.listForContact(trx, from.no)
     await contacts.reassignReferences(trx, from.no, into.no, into.name, now)
+    const survivorCompany = into.type === 'person' ? (into.company_no ?? from.company_no) : null
+    await interactions.reassignContact(trx, from.no, into.no, survivorCompany)
+    await opportunities.reassignContact(trx, from.no, into.no, survivorCompany)
     await contacts.update(trx, into.no, fill)
     await contacts.delete(trx, from.no)
     const survivor = await reindexContact(trx, into.no)
+    if (survivor.type === 'company') {
+      // Moved persons must be found under the survivor's name, and those following their company's address
+      // now follow the survivor's (which may just have been filled from the merged company).
+      const address = { address: survivor.address, address2: survivor.address2, post_code: survivor.post_code, city: survivor.city, county: survivor.county, country_code: survivor.country_code }
+      await contacts.updatePersonsOf(trx, survivor.no, { ...address, modified_at: now }, true)
+      for (const person of await contacts.listPersonsOf(trx, survivor.no)) await reindexContact(trx, person.no)
+    }
     await changeLog.insert(trx, {
       at: now,
       actor: actor.id,

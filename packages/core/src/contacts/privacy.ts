@@ -1,4 +1,4 @@
-import { changeLog, contacts, type ContactUpdate } from '@crm/db'
+import { changeLog, contacts, interactions, type ContactUpdate } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import { getContactDetails, getContactHistory } from './read.ts'
@@ -53,6 +53,7 @@ export async function eraseContact(deps: CoreDeps, actor: Actor, no: string, con
     }
     await contacts.update(trx, row.no, patch)
     await contacts.deletePersonalLinks(trx, row.no)
+    await interactions.redactForContact(trx, row.no)
     await changeLog.redactFor(trx, 'contact', row.no, { redacted: true })
     await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: row.no, action: 'erase' })
     deps.logger.info({ event: 'contact.erased', no: row.no })

@@ -29,6 +29,9 @@ export async function getContactDetails(deps: CoreDeps, no: string): Promise<Con
   }
 }
 
+/** Up to this many matches are sorted in the team language; broader queries page in folded-name order. */
+const SORT_IN_MEMORY_MAX = 2000
+
 export interface SearchContactsInput {
   query: string
   limit?: number
@@ -64,12 +67,24 @@ export async function searchContacts(deps: CoreDeps, input: SearchContactsInput)
   const limit = Math.max(1, Math.min(input.limit ?? 10, 500))
   const offset = Math.max(0, input.offset ?? 0)
   const db = deps.database.db
-  const rows = await contacts.searchByTokenPrefixes(db, prefixes, limit + 1, offset)
+  // The team language's order (Þ and Æ after Z in Icelandic) is not the folded-name order the database sorts
+  // by, so matches are ordered here before the page is cut; otherwise pages would overlap or skip names. A very
+  // broad query (more than SORT_IN_MEMORY_MAX matches) pages in the database's folded order instead, so one
+  // keystroke cannot load a whole table.
   const language = (await setupQueries.get(db)).default_language_code
   const collator = contactCollator(language)
-  const page = rows.slice(0, limit).map(toContact)
-  page.sort((a, b) => collator.compare(a.name, b.name) || a.no.localeCompare(b.no))
-  return { query: input.query, contacts: page, hasMore: rows.length > limit, offset }
+  const matches = await contacts.listSearchMatches(db, prefixes, SORT_IN_MEMORY_MAX + 1)
+  if (matches.length > SORT_IN_MEMORY_MAX) {
+    const rows = await contacts.searchByTokenPrefixes(db, prefixes, limit + 1, offset)
+    const page = rows.slice(0, limit).map(toContact)
+    page.sort((a, b) => collator.compare(a.name, b.name) || (a.no < b.no ? -1 : a.no > b.no ? 1 : 0))
+    return { query: input.query, contacts: page, hasMore: rows.length > limit, offset }
+  }
+  matches.sort((a, b) => collator.compare(a.name, b.name) || (a.no < b.no ? -1 : a.no > b.no ? 1 : 0))
+  const pageNos = matches.slice(offset, offset + limit).map((m) => m.no)
+  const rows = new Map((await contacts.listByNos(db, pageNos)).map((r) => [r.no, r]))
+  const page = pageNos.flatMap((no) => (rows.has(no) ? [toContact(rows.get(no)!)] : []))
+  return { query: input.query, contacts: page, hasMore: matches.length > offset + limit, offset }
 }
 
 /** The trace of changes to a contact (merges, erasure, edits), oldest first. */

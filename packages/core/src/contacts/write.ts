@@ -9,6 +9,7 @@ import {
   type ContactUpdate,
   type Executor,
   type Flag,
+  type SetupRow,
 } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
@@ -61,8 +62,15 @@ async function requireCompany(db: Executor, no: string): Promise<ContactRow> {
   return company
 }
 
-/** Checks every code exists and fits the contact type; returns upper-cased codes per kind. */
-async function validateClassifications(db: Executor, type: 'company' | 'person', changes: ClassificationChanges): Promise<Array<[ClassificationKind, string[]]>> {
+/**
+ * Checks classification codes against the known codes of each kind and the contact type (industry groups for
+ * companies, job responsibilities for persons); returns the upper-cased, de-duplicated codes per kind.
+ */
+export function checkClassifications(
+  type: 'company' | 'person',
+  changes: ClassificationChanges,
+  known: Partial<Record<ClassificationKind, ReadonlySet<string>>>,
+): Array<[ClassificationKind, string[]]> {
   const out: Array<[ClassificationKind, string[]]> = []
   for (const [field, kind] of Object.entries(CLASSIFICATION_FIELDS) as Array<[keyof ClassificationChanges, ClassificationKind]>) {
     const codes = [...new Set((changes[field] ?? []).map((c) => c.trim().toUpperCase()).filter(Boolean))]
@@ -73,15 +81,30 @@ async function validateClassifications(db: Executor, type: 'company' | 'person',
     if (kind === 'job-responsibility' && type === 'company') {
       throw invalidField('job', 'Job responsibilities belong to persons, not companies.')
     }
+    const codesOfKind = known[kind] ?? new Set<string>()
     for (const code of codes) {
-      if (!(await classifications.findCode(db, kind, code))) {
-        const known = (await classifications.listCodes(db, kind)).map((c) => c.code)
-        throw invalidField(kind, `There is no ${CLASSIFICATION_LABELS[kind]} ${code}. Known: ${known.join(', ') || '(none yet)'}.`)
+      if (!codesOfKind.has(code)) {
+        throw invalidField(kind, `There is no ${CLASSIFICATION_LABELS[kind]} ${code}. Known: ${[...codesOfKind].sort().join(', ') || '(none yet)'}.`)
       }
     }
     out.push([kind, codes])
   }
   return out
+}
+
+/** The known codes of every classification kind, for checking many contacts at once. */
+export async function loadClassificationCodes(db: Executor, kinds: readonly ClassificationKind[] = Object.values(CLASSIFICATION_FIELDS)): Promise<Partial<Record<ClassificationKind, ReadonlySet<string>>>> {
+  const known: Partial<Record<ClassificationKind, ReadonlySet<string>>> = {}
+  for (const kind of kinds) known[kind] = new Set((await classifications.listCodes(db, kind)).map((c) => c.code))
+  return known
+}
+
+/** Checks every code exists and fits the contact type; returns upper-cased codes per kind. */
+async function validateClassifications(db: Executor, type: 'company' | 'person', changes: ClassificationChanges): Promise<Array<[ClassificationKind, string[]]>> {
+  const used = (Object.entries(CLASSIFICATION_FIELDS) as Array<[keyof ClassificationChanges, ClassificationKind]>)
+    .filter(([field]) => (changes[field] ?? []).some((c) => c.trim()))
+    .map(([, kind]) => kind)
+  return checkClassifications(type, changes, used.length ? await loadClassificationCodes(db, used) : {})
 }
 
 function toColumns(fields: ContactFields): ContactUpdate {
@@ -102,6 +125,84 @@ export async function reindexContact(db: Executor, no: string): Promise<ContactR
 }
 
 /**
+ * Completes the name of a new contact: a person's full name from its parts or the parts from the full name,
+ * and its initials. Every contact needs a name.
+ */
+export function completeNewContactName(type: 'company' | 'person', fields: ContactFields): void {
+  if (type === 'person') {
+    if (!fields.name && (fields.firstName || fields.surname)) fields.name = joinPersonName(fields)
+    if (fields.name && !fields.firstName && !fields.surname) Object.assign(fields, splitPersonName(fields.name))
+    if (!fields.initials) fields.initials = initialsOf([fields.firstName, fields.middleName, fields.surname])
+  }
+  if (!fields.name) throw invalidField('name', 'A contact needs a name.', type === 'person' ? 'contact add person "Þóra Guðmundsdóttir"' : 'contact add company "Hekla Útgerð ehf"')
+}
+
+/**
+ * The stored row of a new contact from validated fields: a person linked to a company inherits (per setup) the
+ * company's address, phone, salesperson, country and language where not given; then the setup defaults apply.
+ */
+export function newContactRow(no: string, type: 'company' | 'person', validated: ContactFields, company: ContactRow | undefined, setup: SetupRow, now: string): ContactRow {
+  const fields: ContactFields = { ...validated }
+  const givesAddress = ADDRESS_FIELDS.some((f) => fields[f])
+  let inheritAddress = false
+  if (company) {
+    if (setup.inherit_address && !givesAddress) {
+      inheritAddress = true
+      for (const f of ADDRESS_FIELDS) fields[f] = toContact(company)[f]
+    }
+    if (setup.inherit_phone && !fields.phone) fields.phone = company.phone
+    if (setup.inherit_salesperson && !fields.salespersonCode) fields.salespersonCode = company.salesperson_code
+    if (setup.inherit_country && !fields.countryCode) fields.countryCode = company.country_code
+    if (setup.inherit_language && !fields.languageCode) fields.languageCode = company.language_code
+  }
+  fields.countryCode ??= setup.default_country_code
+  fields.languageCode ??= setup.default_language_code
+  fields.salespersonCode ??= setup.default_salesperson_code
+  const base: ContactRow = {
+    no,
+    type,
+    name: fields.name ?? '',
+    name_folded: '',
+    first_name: null,
+    middle_name: null,
+    surname: null,
+    initials: null,
+    job_title: null,
+    salutation_code: null,
+    company_no: company?.no ?? null,
+    company_name: company?.name ?? null,
+    address: null,
+    address2: null,
+    post_code: null,
+    city: null,
+    county: null,
+    country_code: null,
+    inherit_company_address: inheritAddress ? 1 : 0,
+    phone: null,
+    mobile: null,
+    email: null,
+    email2: null,
+    website: null,
+    language_code: null,
+    salesperson_code: null,
+    territory_code: null,
+    privacy_blocked: 0,
+    exclude_from_segments: 0,
+    dup_name_key: '',
+    email_norm: null,
+    email2_norm: null,
+    phone_digits: null,
+    mobile_digits: null,
+    website_domain: null,
+    erased_at: null,
+    created_at: now,
+    modified_at: now,
+  }
+  const row = { ...base, ...toColumns(fields) } as ContactRow
+  return { ...row, ...derivedColumns(row) }
+}
+
+/**
  * Creates a company or person. A person linked to a company inherits (per setup) the company's address, phone,
  * salesperson and language where not given, and keeps following the company's address until one is set on it.
  * The number is taken from the CONTACT series in the same transaction. Possible duplicates are returned.
@@ -111,12 +212,7 @@ export async function createContact(deps: CoreDeps, actor: Actor, input: CreateC
   const result = await deps.database.db.transaction().execute(async (trx) => {
     const fields = await validateContactFields(trx, pickFields(input))
     const type = input.type
-    if (type === 'person') {
-      if (!fields.name && (fields.firstName || fields.surname)) fields.name = joinPersonName(fields)
-      if (fields.name && !fields.firstName && !fields.surname) Object.assign(fields, splitPersonName(fields.name))
-      if (!fields.initials) fields.initials = initialsOf([fields.firstName, fields.middleName, fields.surname])
-    }
-    if (!fields.name) throw invalidField('name', 'A contact needs a name.', type === 'person' ? 'contact add person "Þóra Guðmundsdóttir"' : 'contact add company "Hekla Útgerð ehf"')
+    completeNewContactName(type, fields)
     const setup = await setupQueries.get(trx)
     let company: ContactRow | undefined
     if (input.companyNo) {
@@ -124,64 +220,9 @@ export async function createContact(deps: CoreDeps, actor: Actor, input: CreateC
       company = await requireCompany(trx, input.companyNo)
     }
     const links = await validateClassifications(trx, type, input)
-    const givesAddress = ADDRESS_FIELDS.some((f) => fields[f])
-    let inheritAddress = false
-    if (company) {
-      if (setup.inherit_address && !givesAddress) {
-        inheritAddress = true
-        for (const f of ADDRESS_FIELDS) fields[f] = toContact(company)[f]
-      }
-      if (setup.inherit_phone && !fields.phone) fields.phone = company.phone
-      if (setup.inherit_salesperson && !fields.salespersonCode) fields.salespersonCode = company.salesperson_code
-      if (setup.inherit_country && !fields.countryCode) fields.countryCode = company.country_code
-      if (setup.inherit_language && !fields.languageCode) fields.languageCode = company.language_code
-    }
-    fields.countryCode ??= setup.default_country_code
-    fields.languageCode ??= setup.default_language_code
-    fields.salespersonCode ??= setup.default_salesperson_code
     const no = await numberSeries.takeNext(trx, 'CONTACT', now)
-    const base: ContactRow = {
-      no,
-      type,
-      name: fields.name,
-      name_folded: '',
-      first_name: null,
-      middle_name: null,
-      surname: null,
-      initials: null,
-      job_title: null,
-      salutation_code: null,
-      company_no: company?.no ?? null,
-      company_name: company?.name ?? null,
-      address: null,
-      address2: null,
-      post_code: null,
-      city: null,
-      county: null,
-      country_code: null,
-      inherit_company_address: inheritAddress ? 1 : 0,
-      phone: null,
-      mobile: null,
-      email: null,
-      email2: null,
-      website: null,
-      language_code: null,
-      salesperson_code: null,
-      territory_code: null,
-      privacy_blocked: 0,
-      exclude_from_segments: 0,
-      dup_name_key: '',
-      email_norm: null,
-      email2_norm: null,
-      phone_digits: null,
-      mobile_digits: null,
-      website_domain: null,
-      erased_at: null,
-      created_at: now,
-      modified_at: now,
-    }
-    const row = { ...base, ...toColumns(fields) } as ContactRow
-    await contacts.insert(trx, { ...row, ...derivedColumns(row) })
+    const row = newContactRow(no, type, fields, company, setup, now)
+    await contacts.insert(trx, row)
     await contacts.replaceSearchTokens(trx, no, searchTokens(row))
     for (const [kind, codes] of links) await classifications.link(trx, kind, no, codes)
     for (const [question, answer] of Object.entries(input.profile ?? {})) await contacts.setProfileAnswer(trx, no, question, answer)

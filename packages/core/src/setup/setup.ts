@@ -1,6 +1,7 @@
-import { changeLog, classifications, numberSeries, salespeople, setup as setupQueries, type ClassificationKind, type SetupRow, type SetupTable } from '@crm/db'
+import { changeLog, classifications, numberSeries, opportunities, salespeople, setup as setupQueries, type ClassificationKind, type SetupRow, type SetupTable } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
+import { isCurrencyCode } from '../money.ts'
 
 /** The team's relationship-management setup in domain terms. */
 export interface CrmSetup {
@@ -16,6 +17,8 @@ export interface CrmSetup {
   inheritLanguage: boolean
   customerRelationCode: string | null
   vendorRelationCode: string | null
+  currency: string
+  defaultSalesCycleCode: string | null
 }
 
 function toSetup(row: SetupRow): CrmSetup {
@@ -32,6 +35,8 @@ function toSetup(row: SetupRow): CrmSetup {
     inheritLanguage: row.inherit_language === 1,
     customerRelationCode: row.customer_relation_code,
     vendorRelationCode: row.vendor_relation_code,
+    currency: row.currency_code,
+    defaultSalesCycleCode: row.default_sales_cycle_code,
   }
 }
 
@@ -40,7 +45,7 @@ export async function getSetup(deps: CoreDeps): Promise<CrmSetup> {
   return toSetup(await setupQueries.get(deps.database.db))
 }
 
-type SettingKind = 'country' | 'language' | 'salesperson' | 'bool' | 'percent' | 'relation'
+type SettingKind = 'country' | 'language' | 'salesperson' | 'bool' | 'percent' | 'relation' | 'currency' | 'cycle'
 /** The settings users can change, by the name they type, with the column and kind of value. */
 export const SETTINGS: Record<string, { column: keyof SetupTable; kind: SettingKind; help: string }> = {
   'default-country': { column: 'default_country_code', kind: 'country', help: 'country given to new contacts (ISO code, e.g. IS)' },
@@ -55,6 +60,8 @@ export const SETTINGS: Record<string, { column: keyof SetupTable; kind: SettingK
   'inherit-language': { column: 'inherit_language', kind: 'bool', help: 'persons take their company\'s language (on/off)' },
   'customer-relation': { column: 'customer_relation_code', kind: 'relation', help: 'business relation of contacts that become customers' },
   'vendor-relation': { column: 'vendor_relation_code', kind: 'relation', help: 'business relation of contacts that become vendors' },
+  currency: { column: 'currency_code', kind: 'currency', help: 'currency of new costs and values (ISO code, e.g. EUR, ISK)' },
+  'default-sales-cycle': { column: 'default_sales_cycle_code', kind: 'cycle', help: 'sales cycle of new opportunities' },
 }
 
 /** Changes one setting, validating its value; an empty value clears optional settings. */
@@ -97,6 +104,16 @@ export async function changeSetting(deps: CoreDeps, actor: Actor, name: string, 
         if (stored !== null) {
           stored = value.toUpperCase()
           if (!(await salespeople.find(trx, stored))) throw invalidField(key, `There is no salesperson ${stored}. See: salesperson list`)
+        }
+        break
+      case 'currency':
+        stored = value.toUpperCase()
+        if (!isCurrencyCode(stored)) throw invalidField(key, `"${value}" is not an ISO currency code.`, `setup set ${key} EUR`)
+        break
+      case 'cycle':
+        if (stored !== null) {
+          stored = value.toUpperCase()
+          if (!(await opportunities.findCycle(trx, stored))) throw invalidField(key, `There is no sales cycle ${stored}. See: setup cycles`)
         }
         break
       case 'relation':

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration'
 import * as foundation from './0001-foundation.ts'
+import * as interactionsOpportunities from './0002-interactions-opportunities.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -17,6 +18,7 @@ interface MigrationModule {
 /** Every migration, in order; new issues append a module here and never edit an old one. */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
+  '0002-interactions-opportunities': interactionsOpportunities,
 }
 
 class CodeMigrationProvider implements MigrationProvider {

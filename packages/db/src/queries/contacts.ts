@@ -136,6 +136,29 @@ export async function searchByTokenPrefixes(db: Executor, prefixes: string[], li
     .execute()
 }
 
+/**
+ * Number and name of every live contact having, for every given prefix, a search token starting with it: the
+ * light list a caller sorts in the team's language before loading one page with `listByNos`.
+ */
+export async function listSearchMatches(db: Executor, prefixes: string[], limit?: number): Promise<Array<{ no: string; name: string }>> {
+  if (prefixes.length === 0) return []
+  const tokenQuery = (prefix: string) =>
+    db
+      .selectFrom('contact_search_tokens')
+      .select('contact_no')
+      .where('token', '>=', prefix)
+      .where('token', '<', prefixUpperBound(prefix))
+  let matches = tokenQuery(prefixes[0]!)
+  for (const prefix of prefixes.slice(1)) matches = matches.intersect(tokenQuery(prefix))
+  return db
+    .selectFrom('contacts')
+    .select(['no', 'name'])
+    .where('no', 'in', matches)
+    .where('erased_at', 'is', null)
+    .$if(limit !== undefined, (q) => q.limit(limit!))
+    .execute()
+}
+
 export interface DuplicateKeys {
   type: 'company' | 'person'
   excludeNo?: string

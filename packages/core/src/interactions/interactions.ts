@@ -1,0 +1,294 @@
+import { changeLog, contacts, interactions, numberSeries, opportunities, salespeople, setup as setupQueries, type Channel, type Executor, type InteractionLogEntryRow, type InteractionTemplateRow } from '@crm/db'
+import type { Actor, CoreDeps } from '../deps.ts'
+import { DomainError, invalidField } from '../errors.ts'
+import { formatMoney, isCurrencyCode, parseMoney, toMajor } from '../money.ts'
+import { cleanText } from '../text/normalize.ts'
+import { parseDateTime } from '../dates.ts'
+
+export const EVALUATIONS = ['very-positive', 'positive', 'neutral', 'negative', 'very-negative'] as const
+export type Evaluation = (typeof EVALUATIONS)[number]
+export const SOURCES = ['manual', 'slack', 'email', 'segment'] as const
+export type InteractionSource = (typeof SOURCES)[number]
+export const CHANNELS: readonly Channel[] = ['email', 'phone', 'meeting', 'letter', 'other']
+
+/** An interaction log entry as the domain shows it. */
+export interface Interaction {
+  no: string
+  contactNo: string
+  contactCompanyNo: string | null
+  templateCode: string
+  groupCode: string
+  channel: Channel
+  occurredAt: string
+  subject: string
+  description: string | null
+  salespersonCode: string | null
+  cost: number
+  costMinor: number
+  currency: string
+  durationMin: number
+  attemptFailed: boolean
+  initiatedBy: 'us' | 'them' | null
+  informationFlow: 'inbound' | 'outbound' | null
+  evaluation: Evaluation | null
+  opportunityNo: string | null
+  campaignNo: string | null
+  segmentNo: string | null
+  campaignResponse: boolean
+  source: InteractionSource
+  externalRef: string | null
+  attachments: Array<{ name: string; size: number; contentType?: string }>
+  canceled: boolean
+  canceledAt: string | null
+  createdAt: string
+  createdBy: string | null
+}
+
+export function toInteraction(row: InteractionLogEntryRow): Interaction {
+  return {
+    no: row.no,
+    contactNo: row.contact_no,
+    contactCompanyNo: row.contact_company_no,
+    templateCode: row.template_code,
+    groupCode: row.group_code,
+    channel: row.channel,
+    occurredAt: row.occurred_at,
+    subject: row.subject,
+    description: row.description,
+    salespersonCode: row.salesperson_code,
+    cost: toMajor(Number(row.cost_minor), row.currency_code),
+    costMinor: Number(row.cost_minor),
+    currency: row.currency_code,
+    durationMin: row.duration_min,
+    attemptFailed: row.attempt_failed === 1,
+    initiatedBy: row.initiated_by,
+    informationFlow: row.information_flow,
+    evaluation: row.evaluation as Evaluation | null,
+    opportunityNo: row.opportunity_no,
+    campaignNo: row.campaign_no,
+    segmentNo: row.segment_no,
+    campaignResponse: row.campaign_response === 1,
+    source: row.source as InteractionSource,
+    externalRef: row.external_ref,
+    attachments: row.attachments ? (JSON.parse(row.attachments) as Interaction['attachments']) : [],
+    canceled: row.canceled === 1,
+    canceledAt: row.canceled_at,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+  }
+}
+
+export interface LogInteractionInput {
+  contactNo: string
+  templateCode: string
+  subject: string
+  /** ISO date or date-time as typed ("2026-11-20", "2026-11-20 14:30"); default now. */
+  date?: string
+  durationMin?: number
+  /** Cost as typed ("2.50") in the setup currency; default the template's unit cost. */
+  cost?: string
+  informationFlow?: 'inbound' | 'outbound'
+  initiatedBy?: 'us' | 'them'
+  evaluation?: string
+  attemptFailed?: boolean
+  opportunityNo?: string
+  campaignNo?: string
+  segmentNo?: string
+  campaignResponse?: boolean
+  note?: string
+  salespersonCode?: string
+  source?: InteractionSource
+  externalRef?: string
+  attachments?: Array<{ name: string; size: number; contentType?: string }>
+}
+
+export interface LogInteractionResult {
+  interaction: Interaction
+  /** True when an entry with the same external reference already existed for the contact (nothing new stored). */
+  alreadyLogged: boolean
+}
+
+/** A template or a DomainError listing the known templates. */
+export async function requireTemplate(db: Executor, code: string): Promise<InteractionTemplateRow> {
+  const key = code.trim().toUpperCase()
+  const template = await interactions.findTemplate(db, key)
+  if (!template) {
+    const known = (await interactions.listTemplates(db)).map((t) => t.code)
+    throw invalidField('template', `There is no interaction template ${key}. Templates: ${known.join(', ')}.`, 'log CT000002 CALL-OUT "Follow-up call"')
+  }
+  return template
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string }
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '')
+}
+
+/**
+ * Records one communication with a contact, numbered from the INTERACTION series. The contact's company is
+ * stored with it so a company's history rolls up its persons. Cost and duration default to the template's.
+ * Re-logging the same external reference (e.g. an email Message-ID) for the same contact is a no-op.
+ */
+export async function logInteraction(deps: CoreDeps, actor: Actor, input: LogInteractionInput): Promise<LogInteractionResult> {
+  const now = deps.clock()
+  const db = deps.database.db
+  const externalRef = cleanText(input.externalRef)
+  const contactNo = input.contactNo.trim().toUpperCase()
+  if (externalRef) {
+    const existing = await interactions.findByExternalRef(db, contactNo, externalRef)
+    if (existing) return { interaction: toInteraction(existing), alreadyLogged: true }
+  }
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const contact = await contacts.find(trx, contactNo)
+      if (!contact || contact.erased_at) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${contactNo}. Find the number with: contact find <name>`, { field: 'contact' })
+      if (contact.privacy_blocked) throw new DomainError('PRIVACY_BLOCKED', `${contact.no} (${contact.name}) is privacy blocked and cannot be used in new interactions.`, { field: 'contact' })
+      const template = await requireTemplate(trx, input.templateCode)
+      const setup = await setupQueries.get(trx)
+      const subject = cleanText(input.subject)
+      if (!subject) throw invalidField('subject', 'Give a subject for the interaction.', `log ${contact.no} ${template.code} "Follow-up call"`)
+      if ([...subject].length > 250) throw invalidField('subject', `The subject is ${[...subject].length} characters long; at most 250 are allowed.`)
+      const occurredAt = input.date ? parseDateTime(input.date, 'date') : now.toISOString()
+      const duration = input.durationMin ?? template.unit_duration_min
+      if (!Number.isInteger(duration) || duration < 0 || duration > 100000) throw invalidField('duration', `The duration is whole minutes from 0, not ${input.durationMin}.`, '--duration 15')
+      const currency = setup.currency_code
+      const costMinor = input.cost !== undefined ? parseMoney(input.cost, currency, 'cost') : Number(template.unit_cost_minor)
+      if (costMinor < 0) throw invalidField('cost', 'The cost cannot be negative.', '--cost 2.50')
+      let evaluation: Evaluation | null = null
+      if (input.evaluation !== undefined) {
+        const e = input.evaluation.trim().toLowerCase().replace(/[_\s]+/g, '-')
+        if (!(EVALUATIONS as readonly string[]).includes(e)) throw invalidField('evaluation', `The evaluation is one of ${EVALUATIONS.join(', ')}, not "${input.evaluation}".`, '--evaluation positive')
+        evaluation = e as Evaluation
+      }
+      let opportunityNo: string | null = null
+      if (input.opportunityNo) {
+        opportunityNo = input.opportunityNo.trim().toUpperCase()
+        if (!(await opportunities.find(trx, opportunityNo))) throw invalidField('opportunity', `There is no opportunity ${opportunityNo}.`, '--opportunity OP000001')
+      }
+      // Campaign and segment numbers are stored as given until those areas check them against their tables.
+      const code = (v: string | undefined, field: string) => {
+        if (v === undefined) return null
+        const c = v.trim().toUpperCase()
+        if (!/^[\p{L}\p{N}_-]{1,20}$/u.test(c)) throw invalidField(field, `"${v}" is not a ${field} number.`, `--${field} CP0001`)
+        return c
+      }
+      let salespersonCode = actor.salespersonCode ?? contact.salesperson_code
+      if (input.salespersonCode) {
+        salespersonCode = input.salespersonCode.trim().toUpperCase()
+        if (!(await salespeople.find(trx, salespersonCode))) throw invalidField('salesperson', `There is no salesperson ${salespersonCode}.`)
+      }
+      if (!isCurrencyCode(currency)) throw new DomainError('BAD_SETUP', `The setup currency ${currency} is not a currency code.`)
+      const no = await numberSeries.takeNext(trx, 'INTERACTION', now.toISOString())
+      await interactions.insert(trx, {
+        no,
+        contact_no: contact.no,
+        contact_company_no: contact.type === 'person' ? contact.company_no : null,
+        template_code: template.code,
+        group_code: template.group_code,
+        channel: template.channel,
+        occurred_at: occurredAt,
+        subject,
+        description: cleanText(input.note),
+        salesperson_code: salespersonCode ?? null,
+        cost_minor: costMinor,
+        currency_code: currency,
+        duration_min: duration,
+        attempt_failed: input.attemptFailed ? 1 : 0,
+        initiated_by: input.initiatedBy ?? template.initiated_by,
+        information_flow: input.informationFlow ?? template.information_flow,
+        evaluation,
+        opportunity_no: opportunityNo,
+        campaign_no: code(input.campaignNo, 'campaign'),
+        segment_no: code(input.segmentNo, 'segment'),
+        campaign_response: input.campaignResponse || template.campaign_response ? 1 : 0,
+        source: input.source ?? 'manual',
+        external_ref: externalRef,
+        attachments: input.attachments?.length ? JSON.stringify(input.attachments) : null,
+        canceled: 0,
+        canceled_at: null,
+        created_at: now.toISOString(),
+        created_by: actor.id,
+      })
+      const row = await interactions.find(trx, no)
+      return { interaction: toInteraction(row!), alreadyLogged: false }
+    })
+  } catch (error) {
+    // Two deliveries of the same message raced: the unique (contact, reference) index kept one; return it.
+    if (externalRef && isUniqueViolation(error)) {
+      const existing = await interactions.findByExternalRef(db, contactNo, externalRef)
+      if (existing) return { interaction: toInteraction(existing), alreadyLogged: true }
+    }
+    throw error
+  }
+}
+
+export interface InteractionHistory {
+  contactNo: string
+  rolledUp: boolean
+  interactions: Interaction[]
+  hasMore: boolean
+  offset: number
+}
+
+/** A contact's interaction history, newest first; a company's includes its persons'. */
+export async function listInteractions(deps: CoreDeps, contactNo: string, page: { limit?: number; offset?: number; includeCanceled?: boolean } = {}): Promise<InteractionHistory> {
+  const db = deps.database.db
+  const no = contactNo.trim().toUpperCase()
+  const contact = await contacts.find(db, no)
+  if (!contact) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${no}.`, { field: 'contact' })
+  const limit = Math.min(Math.max(page.limit ?? 20, 1), 500)
+  const offset = Math.max(page.offset ?? 0, 0)
+  const rolledUp = contact.type === 'company'
+  const rows = await interactions.listForContact(db, no, { includeCompanyPersons: rolledUp, includeCanceled: page.includeCanceled ?? false }, limit + 1, offset)
+  return { contactNo: no, rolledUp, interactions: rows.slice(0, limit).map(toInteraction), hasMore: rows.length > limit, offset }
+}
+
+export interface InteractionStatistics {
+  contactNo: string
+  currency: string
+  count: number
+  cost: number
+  costMinor: number
+  durationMin: number
+  lastAt: string | null
+  byTemplate: Array<{ templateCode: string; count: number; cost: number; costMinor: number; durationMin: number; lastAt: string | null }>
+}
+
+/** Counts, cost, duration and last date of a contact's live interactions (a company's include its persons'), in SQL. */
+export async function getInteractionStatistics(deps: CoreDeps, contactNo: string): Promise<InteractionStatistics> {
+  const db = deps.database.db
+  const no = contactNo.trim().toUpperCase()
+  const contact = await contacts.find(db, no)
+  if (!contact) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${no}.`, { field: 'contact' })
+  const currency = (await setupQueries.get(db)).currency_code
+  const stats = await interactions.statsForContact(db, no, contact.type === 'company')
+  return {
+    contactNo: no,
+    currency,
+    count: stats.totals.count,
+    cost: toMajor(stats.totals.cost_minor, currency),
+    costMinor: stats.totals.cost_minor,
+    durationMin: stats.totals.duration_min,
+    lastAt: stats.totals.last_at,
+    byTemplate: stats.byTemplate.map((t) => ({ templateCode: t.template_code, count: t.count, cost: toMajor(t.cost_minor, currency), costMinor: t.cost_minor, durationMin: t.duration_min, lastAt: t.last_at })),
+  }
+}
+
+/** Cancels (or restores) an entry: it stays stored but stops counting. */
+export async function setInteractionCanceled(deps: CoreDeps, actor: Actor, no: string, canceled: boolean): Promise<Interaction> {
+  const now = deps.clock().toISOString()
+  const key = no.trim().toUpperCase()
+  return deps.database.db.transaction().execute(async (trx) => {
+    const row = await interactions.find(trx, key)
+    if (!row) throw new DomainError('INTERACTION_NOT_FOUND', `There is no interaction ${key}. See a contact's with: interactions <contact>`, { field: 'no' })
+    if ((row.canceled === 1) === canceled) throw new DomainError(canceled ? 'ALREADY_CANCELED' : 'NOT_CANCELED', `${key} is ${canceled ? 'already canceled' : 'not canceled'}.`)
+    await interactions.setCanceled(trx, key, canceled, now)
+    await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'interaction', entityNo: key, action: canceled ? 'cancel' : 'restore' })
+    return toInteraction((await interactions.find(trx, key))!)
+  })
+}
+
+/** Money of an interaction for display. */
+export function interactionCostText(i: Interaction): string {
+  return `${formatMoney(i.costMinor, i.currency)} ${i.currency}`
+}

@@ -1,0 +1,96 @@
+import { changeLog, opportunities } from '@crm/db'
+import type { Actor, CoreDeps } from '../deps.ts'
+import { DomainError, invalidField } from '../errors.ts'
+import { cleanText } from '../text/normalize.ts'
+
+export const PROBABILITY_CALCULATIONS = ['multiply', 'add', 'chance', 'completion'] as const
+
+export interface StageInput {
+  description: string
+  completionPct: number
+  chancePct: number
+  quoteRequired?: boolean
+  allowSkip?: boolean
+  activityCode?: string | null
+}
+
+/**
+ * Parses stages written as `Description:completion/chance[:flags]`, e.g. `New:10/20`, `Propose:80/60:quote`,
+ * `Qualify:40/40:skip` (flags: quote, skip), one per argument.
+ */
+export function parseStages(specs: string[]): StageInput[] {
+  return specs.map((spec, i) => {
+    const m = /^(.+?):(\d{1,3})\/(\d{1,3})(?::([a-z,]+))?$/i.exec(spec.trim())
+    if (!m) throw invalidField('stage', `Stage ${i + 1} "${spec}" is not Description:completion/chance[:quote,skip].`, '--stage New:10/20 --stage Qualify:40/40:skip')
+    const flags = (m[4] ?? '').toLowerCase().split(',').filter(Boolean)
+    const unknown = flags.filter((f) => f !== 'quote' && f !== 'skip')
+    if (unknown.length) throw invalidField('stage', `Unknown stage flag ${unknown.join(', ')} in "${spec}"; flags are quote and skip.`)
+    return { description: m[1]!.trim(), completionPct: Number(m[2]), chancePct: Number(m[3]), quoteRequired: flags.includes('quote'), allowSkip: flags.includes('skip') }
+  })
+}
+
+/**
+ * Creates or replaces a sales cycle with ordered stages (completion and chance 0-100, completion not falling).
+ * Stages that open opportunities stand on cannot be removed.
+ */
+export async function saveSalesCycle(deps: CoreDeps, actor: Actor, input: { code: string; description?: string; probabilityCalc?: string; stages: StageInput[] }) {
+  const code = input.code.trim().toUpperCase()
+  if (!/^[\p{L}\p{N}_-]{1,20}$/u.test(code)) throw invalidField('code', `"${input.code}" is not a cycle code.`, 'setup cycle B2B --stage New:10/20')
+  const calc = (input.probabilityCalc?.trim().toLowerCase() ?? 'multiply') as (typeof PROBABILITY_CALCULATIONS)[number]
+  if (!PROBABILITY_CALCULATIONS.includes(calc)) throw invalidField('calc', `The probability calculation is one of ${PROBABILITY_CALCULATIONS.join(', ')}, not "${input.probabilityCalc}".`, '--calc multiply')
+  if (input.stages.length === 0) throw invalidField('stage', 'A sales cycle needs at least one stage.', '--stage New:10/20 --stage Qualify:40/40')
+  let previousCompletion = -1
+  input.stages.forEach((s, i) => {
+    for (const [label, v] of [['completion', s.completionPct], ['chance', s.chancePct]] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > 100) throw invalidField('stage', `Stage ${i + 1} (${s.description}): ${label} is 0-100, not ${v}.`)
+    }
+    if (s.completionPct < previousCompletion) throw invalidField('stage', `Stage ${i + 1} (${s.description}) completes less (${s.completionPct}%) than the stage before it (${previousCompletion}%).`)
+    previousCompletion = s.completionPct
+  })
+  const now = deps.clock().toISOString()
+  await deps.database.db.transaction().execute(async (trx) => {
+    const current = await opportunities.findCycle(trx, code)
+    const description = cleanText(input.description) ?? current?.description
+    if (!description) throw invalidField('description', 'A new sales cycle needs a description.', `setup cycle ${code} "Enterprise deals" --stage New:10/20`)
+    if (current) {
+      for (const old of await opportunities.listStages(trx, code)) {
+        if (old.stage > input.stages.length) {
+          const open = await opportunities.countOpenAtStage(trx, code, old.stage)
+          if (open) throw new DomainError('STAGE_IN_USE', `${open} open opportunit${open === 1 ? 'y is' : 'ies are'} at stage ${old.stage} (${old.description}) of ${code}; move or close them before removing it.`)
+        }
+      }
+    }
+    await opportunities.saveCycle(
+      trx,
+      { code, description, probability_calc: calc, blocked: 0, created_at: current?.created_at ?? now },
+      input.stages.map((s, i) => ({
+        cycle_code: code,
+        stage: i + 1,
+        description: s.description,
+        completion_pct: s.completionPct,
+        chance_pct: s.chancePct,
+        activity_code: s.activityCode ?? null,
+        quote_required: s.quoteRequired ? 1 : 0,
+        allow_skip: s.allowSkip ? 1 : 0,
+      })),
+    )
+    await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'sales-cycle', entityNo: code, action: current ? 'update' : 'create', details: { stages: input.stages } })
+  })
+  return { code, stages: await opportunities.listStages(deps.database.db, code) }
+}
+
+/** Adds or changes a close opportunity code. */
+export async function saveCloseCode(deps: CoreDeps, actor: Actor, input: { code: string; type: string; description: string }) {
+  const code = input.code.trim().toUpperCase()
+  if (!/^[\p{L}\p{N}_-]{1,20}$/u.test(code)) throw invalidField('code', `"${input.code}" is not a close code.`, 'setup close-code add lost TIMING "Bad timing"')
+  const type = input.type.trim().toLowerCase()
+  if (type !== 'won' && type !== 'lost') throw invalidField('type', `The type is won or lost, not "${input.type}".`)
+  const description = cleanText(input.description)
+  if (!description) throw invalidField('description', 'Give a description.')
+  const now = deps.clock().toISOString()
+  await deps.database.db.transaction().execute(async (trx) => {
+    await opportunities.upsertCloseCode(trx, { code, type, description })
+    await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'close-code', entityNo: code, action: 'save', details: { type, description } })
+  })
+  return { code, type, description }
+}

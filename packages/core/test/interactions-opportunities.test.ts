@@ -1,0 +1,265 @@
+import { describeEachDialect } from '@crm/db/testing'
+import { describe, expect, it } from 'vitest'
+import {
+  closeOpportunity,
+  createContact,
+  createOpportunity,
+  eraseContact,
+  getForecast,
+  getInteractionStatistics,
+  getOpportunityDetails,
+  listInteractions,
+  listOpportunities,
+  logInteraction,
+  mergeContacts,
+  moveOpportunityStage,
+  renderText,
+  reopenOpportunity,
+  runCommand,
+  saveSalesCycle,
+  setInteractionCanceled,
+  updateOpportunity,
+  addSalesperson,
+  parseMoney,
+  probabilityOf,
+} from '../src/index.ts'
+import { admin, countRows, domainError, useCore } from './builders.ts'
+
+describe('money', () => {
+  it('parses amounts as people type them into minor units', () => {
+    expect(parseMoney('2.50', 'EUR')).toBe(250)
+    expect(parseMoney('10,000.00', 'EUR')).toBe(1_000_000)
+    expect(parseMoney('10.000,00', 'EUR')).toBe(1_000_000)
+    expect(parseMoney('1 500', 'EUR')).toBe(150_000)
+    expect(parseMoney('15000', 'ISK')).toBe(15_000)
+    expect(() => parseMoney('ten', 'EUR')).toThrow(/"ten" is not an amount/)
+    expect(() => parseMoney('2.5051', 'EUR')).toThrow(/EUR has 2 decimal/)
+  })
+
+  it('computes probability by each of the cycle calculations', () => {
+    expect(probabilityOf('multiply', 20, 10)).toBe(2)
+    expect(probabilityOf('add', 20, 10)).toBe(15)
+    expect(probabilityOf('chance', 20, 10)).toBe(20)
+    expect(probabilityOf('completion', 20, 10)).toBe(10)
+  })
+})
+
+describeEachDialect('interactions', (dialect) => {
+  const f = useCore(dialect)
+
+  async function heklaAndThora() {
+    const company = await createContact(f.deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', city: 'Reykjavík' })
+    const person = await createContact(f.deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: company.contact.no })
+    return { company: company.contact.no, person: person.contact.no }
+  }
+
+  it('logs a 15-minute CALL-OUT at 2.50 and shows it in the company history and the statistics (scenario 3)', async () => {
+    const { company, person } = await heklaAndThora()
+    const r = await logInteraction(f.deps, admin, { contactNo: person, templateCode: 'call-out', subject: 'Follow-up', durationMin: 15 })
+    expect(r.interaction).toMatchObject({ no: 'IL00000001', contactNo: person, contactCompanyNo: company, costMinor: 250, cost: 2.5, durationMin: 15, informationFlow: 'outbound', initiatedBy: 'us', channel: 'phone', source: 'manual' })
+    const history = await listInteractions(f.deps, company)
+    expect(history.rolledUp).toBe(true)
+    expect(history.interactions.map((i) => i.no)).toEqual(['IL00000001'])
+    const stats = await getInteractionStatistics(f.deps, person)
+    expect(stats).toMatchObject({ count: 1, cost: 2.5, costMinor: 250, durationMin: 15 })
+    expect(stats.byTemplate).toEqual([expect.objectContaining({ templateCode: 'CALL-OUT', count: 1, costMinor: 250, durationMin: 15 })])
+    const companyStats = await getInteractionStatistics(f.deps, company)
+    expect(companyStats.count).toBe(1)
+  })
+
+  it('lists history newest first with paging', async () => {
+    const { person } = await heklaAndThora()
+    for (const day of ['2026-11-01', '2026-11-03', '2026-11-02']) {
+      await logInteraction(f.deps, admin, { contactNo: person, templateCode: 'EMAIL-IN', subject: `Mail ${day}`, date: day })
+    }
+    const first = await listInteractions(f.deps, person, { limit: 2 })
+    expect(first.interactions.map((i) => i.subject)).toEqual(['Mail 2026-11-03', 'Mail 2026-11-02'])
+    expect(first.hasMore).toBe(true)
+    const second = await listInteractions(f.deps, person, { limit: 2, offset: 2 })
+    expect(second.interactions.map((i) => i.subject)).toEqual(['Mail 2026-11-01'])
+    expect(second.hasMore).toBe(false)
+  })
+
+  it('treats re-logging the same external reference for a contact as a no-op, even concurrently', async () => {
+    const { person } = await heklaAndThora()
+    const input = { contactNo: person, templateCode: 'EMAIL-IN', subject: 'Offer', externalRef: '<abc@mail.example>' }
+    const results = await Promise.all([logInteraction(f.deps, admin, input), logInteraction(f.deps, admin, input), logInteraction(f.deps, admin, input)])
+    expect(new Set(results.map((r) => r.interaction.no)).size).toBe(1)
+    expect(results.filter((r) => !r.alreadyLogged)).toHaveLength(1)
+    expect(await countRows(f.database, 'interaction_log_entries')).toBe(1)
+  })
+
+  it('cancels and restores an entry; statistics follow and nothing is deleted', async () => {
+    const { person } = await heklaAndThora()
+    const { interaction } = await logInteraction(f.deps, admin, { contactNo: person, templateCode: 'CALL-OUT', subject: 'Call' })
+    await setInteractionCanceled(f.deps, admin, interaction.no, true)
+    expect((await getInteractionStatistics(f.deps, person)).count).toBe(0)
+    expect(await countRows(f.database, 'interaction_log_entries')).toBe(1)
+    expect((await domainError(setInteractionCanceled(f.deps, admin, interaction.no, true))).code).toBe('ALREADY_CANCELED')
+    await setInteractionCanceled(f.deps, admin, interaction.no, false)
+    expect((await getInteractionStatistics(f.deps, person)).count).toBe(1)
+  })
+
+  it('refuses bad input with a clear message and stores nothing', async () => {
+    const { person } = await heklaAndThora()
+    await createContact(f.deps, admin, { type: 'person', name: 'Blocked Person', privacyBlocked: true })
+    const cases: Array<[Parameters<typeof logInteraction>[2], RegExp]> = [
+      [{ contactNo: 'CT999999', templateCode: 'CALL-OUT', subject: 'x' }, /There is no contact CT999999/],
+      [{ contactNo: person, templateCode: 'FAX', subject: 'x' }, /There is no interaction template FAX\. Templates: CALL-IN, CALL-OUT/],
+      [{ contactNo: person, templateCode: 'CALL-OUT', subject: '  ' }, /Give a subject/],
+      [{ contactNo: person, templateCode: 'CALL-OUT', subject: 'x', date: '2026-02-30' }, /not a valid calendar date/],
+      [{ contactNo: person, templateCode: 'CALL-OUT', subject: 'x', cost: '-1' }, /cannot be negative/],
+      [{ contactNo: person, templateCode: 'CALL-OUT', subject: 'x', evaluation: 'great' }, /very-positive, positive, neutral/],
+      [{ contactNo: person, templateCode: 'CALL-OUT', subject: 'x', opportunityNo: 'OP999' }, /There is no opportunity OP999/],
+      [{ contactNo: 'CT000003', templateCode: 'CALL-OUT', subject: 'x' }, /privacy blocked/],
+    ]
+    for (const [input, message] of cases) expect((await domainError(logInteraction(f.deps, admin, input))).userMessage).toMatch(message)
+    expect(await countRows(f.database, 'interaction_log_entries')).toBe(0)
+    const series = await runCommand(f.ctx, 'setup series')
+    expect(JSON.stringify(series.data)).toContain('"nextNumber":"IL00000001"')
+  })
+
+  it('moves interactions and opportunities with a merge and strips them of text on erasure', async () => {
+    const { company, person } = await heklaAndThora()
+    const dup = await createContact(f.deps, admin, { type: 'person', name: 'Thora Gudmundsdottir' })
+    await logInteraction(f.deps, admin, { contactNo: dup.contact.no, templateCode: 'EMAIL-IN', subject: 'Hello', externalRef: '<m1@x>' })
+    await logInteraction(f.deps, admin, { contactNo: person, templateCode: 'EMAIL-IN', subject: 'Hello', externalRef: '<m1@x>' })
+    await createOpportunity(f.deps, admin, { contactNo: dup.contact.no, description: 'Cod', estimatedValue: '100' })
+    await mergeContacts(f.deps, admin, dup.contact.no, person)
+    const history = await listInteractions(f.deps, company)
+    expect(history.interactions).toHaveLength(2)
+    expect(history.interactions.every((i) => i.contactNo === person && i.contactCompanyNo === company)).toBe(true)
+    expect((await listOpportunities(f.deps, { contactNo: person })).opportunities).toHaveLength(1)
+    await eraseContact(f.deps, admin, person, person)
+    const after = await listInteractions(f.deps, person)
+    expect(after.interactions.map((i) => i.subject)).toEqual(['(erased)', '(erased)'])
+    expect((await getInteractionStatistics(f.deps, person)).count).toBe(2)
+  })
+})
+
+describeEachDialect('opportunities', (dialect) => {
+  const f = useCore(dialect)
+
+  async function setupScenario4() {
+    const c = await createContact(f.deps, admin, { type: 'company', name: 'Hekla Útgerð ehf' })
+    await saveSalesCycle(f.deps, admin, {
+      code: 'TEST',
+      description: 'Scenario 4',
+      probabilityCalc: 'multiply',
+      stages: [
+        { description: 'One', completionPct: 10, chancePct: 20 },
+        { description: 'Two', completionPct: 40, chancePct: 40 },
+        { description: 'Three', completionPct: 80, chancePct: 60 },
+      ],
+    })
+    const o = await createOpportunity(f.deps, admin, { contactNo: c.contact.no, description: 'Cod 2027', cycleCode: 'test', estimatedValue: '10,000.00', estimatedCloseDate: '2027-01-31' })
+    return { contact: c.contact.no, opp: o }
+  }
+
+  it('calculates 200.00 at stage 1 and 1,600.00 after next; lost needs a lost code; closed refuses next (scenario 4)', async () => {
+    const { opp } = await setupScenario4()
+    expect(opp).toMatchObject({ no: 'OP000001', status: 'in_progress', stage: 1, probabilityPct: 2, calculatedValue: 200, calculatedValueMinor: 20000 })
+    const next = await moveOpportunityStage(f.deps, admin, { no: opp.no, to: 'next' })
+    expect(next).toMatchObject({ stage: 2, probabilityPct: 16, calculatedValue: 1600 })
+    expect((await domainError(closeOpportunity(f.deps, admin, { no: opp.no, outcome: 'lost' }))).userMessage).toMatch(/needs a close code: COMPETITOR, NO-BUDGET/)
+    expect((await domainError(closeOpportunity(f.deps, admin, { no: opp.no, outcome: 'lost', closeCode: 'WON-QUALITY' }))).userMessage).toMatch(/WON-QUALITY is not a lost close code/)
+    const lost = await closeOpportunity(f.deps, admin, { no: opp.no, outcome: 'lost', closeCode: 'price' })
+    expect(lost).toMatchObject({ status: 'lost', closeCode: 'PRICE', calculatedValue: 0 })
+    expect((await domainError(moveOpportunityStage(f.deps, admin, { no: opp.no, to: 'next' }))).code).toBe('OPPORTUNITY_CLOSED')
+    expect((await domainError(closeOpportunity(f.deps, admin, { no: opp.no, outcome: 'lost', closeCode: 'PRICE' }))).code).toBe('OPPORTUNITY_CLOSED')
+    expect((await domainError(updateOpportunity(f.deps, admin, { no: opp.no, estimatedValue: '5' }))).code).toBe('OPPORTUNITY_CLOSED')
+    const details = await getOpportunityDetails(f.deps, opp.no)
+    expect(details.entries.map((e) => [e.action, e.stage, e.active])).toEqual([['first', 1, false], ['next', 2, false], ['lost', 2, true]])
+  })
+
+  it('reopens explicitly with a logged entry and a trace', async () => {
+    const { opp } = await setupScenario4()
+    await closeOpportunity(f.deps, admin, { no: opp.no, outcome: 'won', closeCode: 'WON-QUALITY' })
+    const won = await getOpportunityDetails(f.deps, opp.no)
+    expect(won.opportunity).toMatchObject({ status: 'won', calculatedValue: 10000 })
+    const reopened = await reopenOpportunity(f.deps, admin, opp.no, 'They asked for more')
+    expect(reopened).toMatchObject({ status: 'in_progress', stage: 1, calculatedValue: 200, closeCode: null })
+    expect((await getOpportunityDetails(f.deps, opp.no)).entries.at(-1)).toMatchObject({ action: 'reopen', note: 'They asked for more', active: true })
+    expect((await domainError(reopenOpportunity(f.deps, admin, opp.no))).code).toBe('NOT_CLOSED')
+  })
+
+  it('goes previous, jumps only over stages that allow skipping, and needs a quote where required', async () => {
+    await createContact(f.deps, admin, { type: 'company', name: 'Acme' })
+    const o = await createOpportunity(f.deps, admin, { contactNo: 'CT000001', description: 'Deal', estimatedValue: '1000' })
+    // The default cycle: 1 New, 2 Qualify (skip allowed), 3 Propose (quote), 4 Negotiate.
+    expect((await domainError(moveOpportunityStage(f.deps, admin, { no: o.no, to: 'previous' }))).code).toBe('NO_PREVIOUS_STAGE')
+    expect((await domainError(moveOpportunityStage(f.deps, admin, { no: o.no, to: 3 }))).userMessage).toMatch(/requires a quote/)
+    const jumped = await moveOpportunityStage(f.deps, admin, { no: o.no, to: 3, quote: 'Q-1' })
+    expect(jumped.stage).toBe(3)
+    expect((await domainError(moveOpportunityStage(f.deps, admin, { no: o.no, to: 9 }))).userMessage).toMatch(/has no stage 9\. Stages: 1 New, 2 Qualify/)
+    const back = await moveOpportunityStage(f.deps, admin, { no: o.no, to: 'previous' })
+    expect(back.stage).toBe(2)
+    await moveOpportunityStage(f.deps, admin, { no: o.no, to: 1 })
+    await moveOpportunityStage(f.deps, admin, { no: o.no, to: 'next' })
+    expect((await domainError(moveOpportunityStage(f.deps, admin, { no: o.no, to: 4, quote: 'Q' }))).userMessage).toMatch(/Stage 3 \(Propose\) cannot be skipped/)
+    await moveOpportunityStage(f.deps, admin, { no: o.no, to: 'next', quote: 'Q-2' })
+    await moveOpportunityStage(f.deps, admin, { no: o.no, to: 'next' })
+    expect((await domainError(moveOpportunityStage(f.deps, admin, { no: o.no, to: 'next' }))).userMessage).toMatch(/at the last stage/)
+  })
+
+  it('refuses bad input and changes nothing', async () => {
+    const { opp } = await setupScenario4()
+    const before = { opps: await countRows(f.database, 'opportunities'), entries: await countRows(f.database, 'opportunity_entries') }
+    expect((await domainError(createOpportunity(f.deps, admin, { contactNo: 'CT404', description: 'x' }))).userMessage).toMatch(/There is no contact CT404/)
+    expect((await domainError(createOpportunity(f.deps, admin, { contactNo: 'CT000001', description: 'x', estimatedValue: '-5' }))).userMessage).toMatch(/cannot be negative/)
+    expect((await domainError(createOpportunity(f.deps, admin, { contactNo: 'CT000001', description: 'x', cycleCode: 'NOPE' }))).userMessage).toMatch(/There is no sales cycle NOPE\. Cycles: STANDARD, TEST/)
+    expect((await domainError(createOpportunity(f.deps, admin, { contactNo: 'CT000001', description: 'x', estimatedCloseDate: '31.12.2026' }))).userMessage).toMatch(/is not a date \(YYYY-MM-DD\)/)
+    expect((await domainError(updateOpportunity(f.deps, admin, { no: opp.no, estimatedValue: '-1' }))).userMessage).toMatch(/cannot be negative/)
+    expect((await domainError(updateOpportunity(f.deps, admin, { no: opp.no, chancePct: 120 }))).userMessage).toMatch(/0 to 100/)
+    expect((await domainError(moveOpportunityStage(f.deps, admin, { no: 'OP404', to: 'next' }))).userMessage).toMatch(/There is no opportunity OP404/)
+    expect({ opps: await countRows(f.database, 'opportunities'), entries: await countRows(f.database, 'opportunity_entries') }).toEqual(before)
+  })
+
+  it('updates values with an entry and recalculates the current value', async () => {
+    const { opp } = await setupScenario4()
+    const u = await updateOpportunity(f.deps, admin, { no: opp.no, estimatedValue: '20000', chancePct: 50 })
+    expect(u).toMatchObject({ estimatedValue: 20000, chancePct: 50, completionPct: 10, probabilityPct: 5, calculatedValue: 1000 })
+    expect((await getOpportunityDetails(f.deps, opp.no)).entries.at(-1)).toMatchObject({ action: 'update', calculatedValue: 1000 })
+  })
+
+  it('forecasts open opportunities per salesperson, close month and stage in SQL', async () => {
+    await addSalesperson(f.deps, admin, { code: 'JD', name: 'Jane Doe' })
+    await addSalesperson(f.deps, admin, { code: 'AB', name: 'Ari Björnsson' })
+    await createContact(f.deps, admin, { type: 'company', name: 'Acme' })
+    const mk = (sp: string, value: string, date: string) => createOpportunity(f.deps, admin, { contactNo: 'CT000001', description: 'x', salespersonCode: sp, estimatedValue: value, estimatedCloseDate: date })
+    await mk('JD', '1000', '2027-01-10')
+    await mk('JD', '3000', '2027-01-20')
+    const third = await mk('AB', '500', '2027-02-01')
+    const won = await mk('AB', '9999', '2027-02-01')
+    await closeOpportunity(f.deps, admin, { no: won.no, outcome: 'won', closeCode: 'WON-PRICE' })
+    await moveOpportunityStage(f.deps, admin, { no: third.no, to: 'next' })
+    const f1 = await getForecast(f.deps)
+    expect(f1.lines).toEqual([
+      { salespersonCode: 'AB', period: '2027-02', stage: 2, count: 1, estimatedValue: 500, calculatedValue: 80 },
+      { salespersonCode: 'JD', period: '2027-01', stage: 1, count: 2, estimatedValue: 4000, calculatedValue: 80 },
+    ])
+    expect(f1.total).toEqual({ count: 3, estimatedValue: 4500, calculatedValue: 160 })
+    const jd = await getForecast(f.deps, { salespersonCode: 'jd', closeFrom: '2027-01-15', closeTo: '2027-01-31' })
+    expect(jd.total).toEqual({ count: 1, estimatedValue: 3000, calculatedValue: 60 })
+    const list = await listOpportunities(f.deps, { status: 'won' })
+    expect(list.opportunities.map((o) => o.no)).toEqual([won.no])
+    expect((await domainError(listOpportunities(f.deps, { status: 'maybe' }))).userMessage).toMatch(/open, not-started, in-progress, won, lost/)
+  })
+
+  it('drives the whole cycle through the command grammar', async () => {
+    await runCommand(f.ctx, 'contact add company "Hekla Útgerð ehf"')
+    await runCommand(f.ctx, 'setup cycle TEST "Scenario 4" --stage One:10/20 --stage Two:40/40:skip --stage Three:80/60:quote')
+    const created = await runCommand(f.ctx, 'opp new CT000001 "50 t of cod" --value 10000.00 --cycle TEST --close-date 2027-03-31')
+    expect(renderText(created)).toContain('Current value        200.00 EUR')
+    const next = await runCommand(f.ctx, 'opp next OP000001')
+    expect(renderText(next)).toContain('1,600.00 EUR')
+    const logged = await runCommand(f.ctx, 'log CT000001 CALL-OUT "Price talk" --duration 15 --opportunity OP000001 --evaluation positive')
+    expect(logged.data).toMatchObject({ opportunityNo: 'OP000001', evaluation: 'positive', durationMin: 15 })
+    const closed = await runCommand(f.ctx, 'opp close OP000001 lost PRICE --note "Cheaper supplier"')
+    expect(renderText(closed)).toContain('lost (PRICE)')
+    const forecast = await runCommand(f.ctx, 'opp forecast')
+    expect(renderText(forecast)).toContain('Total: 0 opportunities')
+    const stats = await runCommand(f.ctx, 'interactions CT000001 --stats')
+    expect(renderText(stats)).toContain('1 interaction(s), cost 2.50 EUR, 15 min')
+  })
+})
