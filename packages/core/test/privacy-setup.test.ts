@@ -146,6 +146,16 @@ describeEachDialect('privacy and setup', (dialect) => {
       expect((await getContactHistory(core.deps, 'KT0001')).map((h) => h.action)).toEqual(['create'])
     })
 
+    it('refuses to go back to a used prefix at a number that already exists', async () => {
+      await createContact(core.deps, admin, { type: 'person', name: 'A' })
+      await createContact(core.deps, admin, { type: 'person', name: 'B' })
+      await changeNumberSeries(core.deps, admin, 'CONTACT', { prefix: 'KT', nextNo: 1 })
+      const back = await domainError(changeNumberSeries(core.deps, admin, 'CONTACT', { prefix: 'CT', nextNo: 1 }))
+      expect(back.userMessage).toBe('CT000002 already exists; with prefix CT the next number must be at least 3. Example: setup series CONTACT --prefix CT --next 3')
+      await changeNumberSeries(core.deps, admin, 'CONTACT', { prefix: 'CT', nextNo: 3 })
+      expect((await createContact(core.deps, admin, { type: 'person', name: 'C' })).contact.no).toBe('CT000003')
+    })
+
     it('explains bad series changes and keeps the series as it was', async () => {
       const before = await listNumberSeries(core.deps)
       const cases: Array<[string, Parameters<typeof changeNumberSeries>[3], string]> = [

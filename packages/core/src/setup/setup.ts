@@ -182,6 +182,11 @@ export async function changeNumberSeries(
       throw invalidField('next', `${key} has already given numbers up to ${numberSeries.formatSeriesNo(current.prefix, current.width, current.next_no - 1)}; the next number cannot go back to ${nextNo} with the same prefix.`)
     }
     if (String(nextNo).length > width) throw invalidField('width', `${nextNo} does not fit in ${width} digits.`)
+    // Going back to a prefix used before must not hand out a number that already exists.
+    const used = await numberSeries.highestIssued(trx, key, prefix, width)
+    if (nextNo <= used) {
+      throw invalidField('next', `${numberSeries.formatSeriesNo(prefix, width, used)} already exists; with prefix ${prefix} the next number must be at least ${used + 1}.`, `setup series ${key} --prefix ${prefix} --next ${used + 1}`)
+    }
     await numberSeries.update(trx, key, { prefix, width, next_no: nextNo }, now)
     await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'number-series', entityNo: key, action: 'set', details: { prefix, width, nextNo } })
   })

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { NumberSeriesRow } from '../schema.ts'
 import { RecordNotFoundError } from '../errors.ts'
 import type { Executor } from './executor.ts'
@@ -40,4 +41,26 @@ export async function update(
   now: string,
 ): Promise<void> {
   await db.updateTable('number_series').set({ ...patch, modified_at: now }).where('code', '=', code).execute()
+}
+
+/** The tables whose numbers come from a series, by series code (areas add theirs as their tables arrive). */
+export const SERIES_TABLES: Record<string, 'contacts' | 'interaction_log_entries' | 'opportunities'> = {
+  CONTACT: 'contacts',
+  INTERACTION: 'interaction_log_entries',
+  OPPORTUNITY: 'opportunities',
+}
+
+/** The highest counter already used in a series' table with this prefix and width, or 0. */
+export async function highestIssued(db: Executor, code: string, prefix: string, width: number): Promise<number> {
+  const table = SERIES_TABLES[code]
+  if (!table) return 0
+  const row = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.max('no').as('no'))
+    .where('no', '>=', prefix + '0'.repeat(width))
+    .where('no', '<=', prefix + '9'.repeat(width))
+    .where(sql<boolean>`length(no) = ${prefix.length + width}`)
+    .executeTakeFirst()
+  const no = row?.no as string | null | undefined
+  return no ? Number(no.slice(prefix.length)) || 0 : 0
 }
