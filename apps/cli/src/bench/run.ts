@@ -1,0 +1,119 @@
+// `npm run bench`: every benchmark of the project on SQLite and on a throw-away PostgreSQL cluster, one table
+// on stdout and bench/results.json. Usage: npm run bench [-- --smoke] [--dialects sqlite,postgres] [--contacts N]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { openDatabase, type CrmDatabase, type DialectName } from '@crm/db'
+import { findPgBinaries, startPgCluster, type PgCluster } from '@crm/db/pg-cluster'
+import { benchActivity, benchSearch, FULL_SIZES, loadContacts, SMOKE_SIZES, type BenchResult, type BenchSizes } from './benchmarks.ts'
+import { timeOnce } from './stats.ts'
+
+const root = resolve(import.meta.dirname, '../../../..')
+
+export interface BenchRun {
+  sizes: BenchSizes
+  results: BenchResult[]
+  setup: Array<{ dialect: DialectName; step: string; seconds: number }>
+  skipped: Array<{ dialect: DialectName; reason: string }>
+}
+
+/** Runs every benchmark on a fresh database of each dialect; `open` supplies the database. */
+export async function runBenchmarks(sizes: BenchSizes, dialects: Array<{ dialect: DialectName; open: () => Promise<CrmDatabase> }>, log: (line: string) => void = () => {}): Promise<BenchRun> {
+  const run: BenchRun = { sizes, results: [], setup: [], skipped: [] }
+  for (const { dialect, open } of dialects) {
+    const database = await open()
+    try {
+      log(`${dialect}: generating ${sizes.contacts} contacts`)
+      run.setup.push({ dialect, step: `generate ${sizes.contacts} contacts`, seconds: (await timeOnce(() => loadContacts(database, sizes))) / 1000 })
+      log(`${dialect}: contact search`)
+      run.results.push(...(await benchSearch(database, sizes)))
+      log(`${dialect}: seeding ${sizes.contacts * sizes.interactionsPerContact} interactions and ${sizes.contacts} opportunities, then logging, advancing, forecasting`)
+      run.results.push(...(await benchActivity(database, sizes)))
+    } finally {
+      await database.close()
+    }
+  }
+  return run
+}
+
+const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '-')
+
+/** The table `npm run bench` prints. */
+export function formatTable(results: readonly BenchResult[]): string {
+  const header = ['benchmark', 'dialect', 'measure', 'size', 'goal p95', 'p50 ms', 'p95 ms', 'baseline', 'baseline p95', 'ratio', 'result']
+  const rows = results.map((r) => [
+    r.benchmark,
+    r.dialect,
+    r.measure,
+    r.size,
+    r.goalMs === null ? '-' : `< ${r.goalMs} ms`,
+    ms(r.p50),
+    ms(r.p95),
+    r.baseline,
+    ms(r.baselineP95),
+    Number.isFinite(r.ratio) ? `${r.ratio.toFixed(1)}x` : '-',
+    r.pass === null ? '-' : r.pass ? 'ok' : 'MISSED',
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)))
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, out: { type: 'string' } },
+  })
+  const sizes: BenchSizes = { ...(values.smoke ? SMOKE_SIZES : FULL_SIZES) }
+  if (values.contacts) {
+    const n = Number(values.contacts)
+    if (!Number.isInteger(n) || n < 10) throw new Error(`--contacts must be a whole number of at least 10, not "${values.contacts}"`)
+    sizes.contacts = n
+  }
+  const wanted = (values.dialects ?? 'sqlite,postgres').split(',').map((d) => d.trim()) as DialectName[]
+  const work = mkdtempSync(join(tmpdir(), 'crm-bench-'))
+  let cluster: PgCluster | undefined
+  const dialects: Array<{ dialect: DialectName; open: () => Promise<CrmDatabase> }> = []
+  const skipped: BenchRun['skipped'] = []
+  if (wanted.includes('sqlite')) dialects.push({ dialect: 'sqlite', open: () => openDatabase(`sqlite:${join(work, 'bench.sqlite')}`) })
+  if (wanted.includes('postgres')) {
+    const found = findPgBinaries()
+    if (found.dir) {
+      dialects.push({
+        dialect: 'postgres',
+        async open() {
+          cluster = await startPgCluster(found.dir!)
+          const admin = new pg.Client({ connectionString: cluster.url })
+          await admin.connect()
+          await admin.query('create database bench')
+          await admin.end()
+          return openDatabase(cluster.urlFor('bench'))
+        },
+      })
+    } else {
+      skipped.push({ dialect: 'postgres', reason: found.reason ?? 'no PostgreSQL binaries' })
+      console.warn(`*** PostgreSQL benchmarks skipped: ${found.reason} ***`)
+    }
+  }
+  try {
+    const run = await runBenchmarks(sizes, dialects, (line) => console.error(`bench: ${line}`))
+    run.skipped.push(...skipped)
+    console.log(formatTable(run.results))
+    for (const s of run.setup) console.log(`setup ${s.dialect}: ${s.step} took ${s.seconds.toFixed(1)} s`)
+    const out = resolve(values.out ?? join(root, 'bench', 'results.json'))
+    mkdirSync(join(out, '..'), { recursive: true })
+    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, ...run }, null, 2) + '\n')
+    console.log(`results written to ${out}`)
+  } finally {
+    cluster?.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  })
+}

@@ -1,0 +1,48 @@
+// A small run of every benchmark, so `npm run bench` cannot rot between full runs. Timings are not asserted
+// (benchmarks judge speed); the data they measure on and the shape of what they report are.
+import { describe, expect, it } from 'vitest'
+import { createTestDatabase, describeEachDialect } from '@crm/db/testing'
+import { formatTable, runBenchmarks } from '../src/bench/run.ts'
+import { SMOKE_SIZES } from '../src/bench/benchmarks.ts'
+import { seedInteractions, seedOpportunities } from '../src/bench/seed.ts'
+import { createCoreDeps, generateContacts, getForecast } from '@crm/core'
+
+describeEachDialect('benchmarks (smoke run)', (dialect) => {
+  it('measures search, logging, advancing and the forecast with a baseline each', async () => {
+    const sizes = { ...SMOKE_SIZES, contacts: 120, samples: 8 }
+    const run = await runBenchmarks(sizes, [{ dialect, open: () => createTestDatabase(dialect) }])
+    expect(run.results.map((r) => r.benchmark)).toEqual(['contact search', 'interaction log', 'opportunity stage', 'forecast'])
+    for (const r of run.results) {
+      expect(r.dialect).toBe(dialect)
+      expect(r.samples).toBeGreaterThan(0)
+      expect(Number.isFinite(r.p95) && r.p95 >= r.p50).toBe(true)
+      expect(Number.isFinite(r.baselineP95)).toBe(true)
+    }
+    const table = formatTable(run.results)
+    expect(table).toContain('contact find, 10 results')
+    expect(table.split('\n')).toHaveLength(2 + run.results.length)
+  })
+
+  it('seeds interactions and opportunities set-based, consistent with the forecast', async () => {
+    const database = await createTestDatabase(dialect)
+    try {
+      const deps = createCoreDeps(database)
+      await generateContacts(deps, { contacts: 40, seed: 3, actor: { id: 'test', isAdmin: true } })
+      expect(await seedInteractions(database, 3)).toBe(120)
+      expect(await seedOpportunities(database)).toBe(40)
+      const forecast = await getForecast(deps)
+      expect(forecast.lines.reduce((n, l) => n + l.count, 0)).toBe(40)
+      const sum = await database.db.selectFrom('opportunities').select((eb) => eb.fn.sum<number>('calculated_value_minor').as('v')).executeTakeFirstOrThrow()
+      expect(Math.round(forecast.total.calculatedValue * 100)).toBe(Number(sum.v))
+    } finally {
+      await database.close()
+    }
+  })
+})
+
+describe('bench table', () => {
+  it('marks a missed goal', () => {
+    const row = { benchmark: 'x', dialect: 'sqlite' as const, size: 's', measure: 'm', goalMs: 1, p50: 2, p95: 3, samples: 1, baseline: 'b', baselineP95: 1, ratio: 3, pass: false }
+    expect(formatTable([row])).toContain('MISSED')
+  })
+})
