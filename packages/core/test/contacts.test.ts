@@ -279,4 +279,35 @@ describeEachDialect('contacts', (dialect) => {
       expect(one.hasMore).toBe(true)
     })
   })
+
+  describe('broad searches (more matches than are sorted in memory)', () => {
+    beforeEach(async () => {
+      // 620 persons share the word "Breidd"; every one also has it in its email, so it has two matching tokens.
+      for (let i = 0; i < 620; i++) {
+        const n = String(i).padStart(3, '0')
+        await createContact(core.deps, admin, { type: 'person', name: `Breidd Person${n}`, email: `breidd${n}@example.com`, city: i % 2 ? 'Vík' : 'Höfn' })
+      }
+    })
+
+    it('pages in name order without gaps or repeats, each contact once', async () => {
+      const seen: string[] = []
+      for (let offset = 0; ; offset += 100) {
+        const page = await searchContacts(core.deps, { query: 'breidd', limit: 100, offset })
+        seen.push(...page.contacts.map((c) => c.name))
+        if (!page.hasMore) break
+      }
+      expect(seen).toHaveLength(620)
+      expect(new Set(seen).size).toBe(620)
+      expect(seen[0]).toBe('Breidd Person000')
+      expect(seen[619]).toBe('Breidd Person619')
+      expect([...seen].sort()).toEqual(seen)
+    })
+
+    it('combines a broad word with a narrow one, and follows a rename', async () => {
+      expect(await find('breidd person61', { limit: 50 })).toEqual(Array.from({ length: 10 }, (_, i) => `Breidd Person61${i}`))
+      expect((await searchContacts(core.deps, { query: 'breidd vík', limit: 500 })).contacts).toHaveLength(310)
+      await updateContact(core.deps, admin, { no: 'CT000001', name: 'Aaa Breidd' })
+      expect(await find('breidd', { limit: 2 })).toEqual(['Aaa Breidd', 'Breidd Person001'])
+    })
+  })
 })

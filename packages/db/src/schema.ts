@@ -105,6 +105,8 @@ export interface ContactProfileAnswerTable {
 export interface ContactSearchTokenTable {
   token: string
   contact_no: string
+  /** The contact's folded name, so broad searches page in name order from the token index. */
+  name_folded: Generated<string>
 }
 
 export interface DuplicateExclusionTable {

@@ -48,8 +48,8 @@ describeEachDialect('database', (dialect) => {
     const base = { type: 'person' as const, created_at: now, modified_at: now, dup_name_key: 'x', inherit_company_address: 0 as const, privacy_blocked: 0 as const, exclude_from_segments: 0 as const }
     await contacts.insert(handle.db, { ...base, no: 'CT1', name: 'Ирина Соколова', name_folded: 'ирина соколова' })
     await contacts.insert(handle.db, { ...base, no: 'CT2', name: 'Þóra Guðmundsdóttir', name_folded: 'thora gudmundsdottir' })
-    await contacts.replaceSearchTokens(handle.db, 'CT1', ['ирина', 'соколова'])
-    await contacts.replaceSearchTokens(handle.db, 'CT2', ['thora', 'gudmundsdottir'])
+    await contacts.replaceSearchTokens(handle.db, 'CT1', ['ирина', 'соколова'], 'ирина соколова')
+    await contacts.replaceSearchTokens(handle.db, 'CT2', ['thora', 'gudmundsdottir'], 'thora gudmundsdottir')
     expect((await contacts.searchByTokenPrefixes(handle.db, ['ирин'], 10)).map((c) => c.no)).toEqual(['CT1'])
     expect((await contacts.searchByTokenPrefixes(handle.db, ['gudm', 'th'], 10)).map((c) => c.no)).toEqual(['CT2'])
     expect(await contacts.searchByTokenPrefixes(handle.db, ['gudm', 'ир'], 10)).toEqual([])

@@ -30,7 +30,9 @@ export async function getContactDetails(deps: CoreDeps, no: string): Promise<Con
 }
 
 /** Up to this many matches are sorted in the team language; broader queries page in folded-name order. */
-const SORT_IN_MEMORY_MAX = 2000
+const SORT_IN_MEMORY_MAX = 500
+/** A word with more search tokens than this is not used to drive the lookup (the name-order walk is cheaper). */
+const DRIVER_MAX = 5000
 
 export interface SearchContactsInput {
   query: string
@@ -73,13 +75,18 @@ export async function searchContacts(deps: CoreDeps, input: SearchContactsInput)
   // keystroke cannot load a whole table.
   const language = (await setupQueries.get(db)).default_language_code
   const collator = contactCollator(language)
-  const matches = await contacts.listSearchMatches(db, prefixes, SORT_IN_MEMORY_MAX + 1)
-  if (matches.length > SORT_IN_MEMORY_MAX) {
-    const rows = await contacts.searchByTokenPrefixes(db, prefixes, limit + 1, offset)
+  // The most selective word drives the lookup. Up to SORT_IN_MEMORY_MAX matches are sorted here in the team's
+  // collation; when there are more (or even the rarest word is very common), the database walks the contacts
+  // in folded-name order and stops as soon as the page is full.
+  const ranked = await contacts.rankTokenPrefixes(db, prefixes, DRIVER_MAX + 1)
+  const nos = ranked[0]!.count > DRIVER_MAX ? null : await contacts.listMatchingNos(db, ranked.map((r) => r.prefix), SORT_IN_MEMORY_MAX + 1)
+  if (nos === null || nos.length > SORT_IN_MEMORY_MAX) {
+    const rows = await contacts.searchByTokenPrefixes(db, ranked.map((r) => r.prefix), limit + 1, offset)
     const page = rows.slice(0, limit).map(toContact)
     page.sort((a, b) => collator.compare(a.name, b.name) || (a.no < b.no ? -1 : a.no > b.no ? 1 : 0))
     return { query: input.query, contacts: page, hasMore: rows.length > limit, offset }
   }
+  const matches = await contacts.listNamesByNos(db, nos)
   matches.sort((a, b) => collator.compare(a.name, b.name) || (a.no < b.no ? -1 : a.no > b.no ? 1 : 0))
   const pageNos = matches.slice(offset, offset + limit).map((m) => m.no)
   const rows = new Map((await contacts.listByNos(db, pageNos)).map((r) => [r.no, r]))

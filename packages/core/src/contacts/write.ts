@@ -17,6 +17,7 @@ import { ADDRESS_FIELDS, FIELD_COLUMNS, toContact, type ClassificationChanges, t
 import { findDuplicatesOf, type DuplicateCandidate } from './duplicates.ts'
 import { initialsOf, joinPersonName, splitPersonName, validateContactFields } from './fields.ts'
 import { derivedColumns, searchTokens } from './index-keys.ts'
+import { foldText } from '../text/normalize.ts'
 
 export interface CreateContactInput extends ContactFields, ClassificationChanges {
   type: 'company' | 'person'
@@ -119,8 +120,9 @@ function toColumns(fields: ContactFields): ContactUpdate {
 /** Rewrites the search tokens and derived columns of a contact after any change to it. */
 export async function reindexContact(db: Executor, no: string): Promise<ContactRow> {
   const row = await contacts.get(db, no)
-  await contacts.update(db, no, derivedColumns(row))
-  await contacts.replaceSearchTokens(db, no, searchTokens(row))
+  const derived = derivedColumns(row)
+  await contacts.update(db, no, derived)
+  await contacts.replaceSearchTokens(db, no, searchTokens(row), derived.name_folded)
   return contacts.get(db, no)
 }
 
@@ -223,7 +225,7 @@ export async function createContact(deps: CoreDeps, actor: Actor, input: CreateC
     const no = await numberSeries.takeNext(trx, 'CONTACT', now)
     const row = newContactRow(no, type, fields, company, setup, now)
     await contacts.insert(trx, row)
-    await contacts.replaceSearchTokens(trx, no, searchTokens(row))
+    await contacts.replaceSearchTokens(trx, no, searchTokens(row), foldText(row.name))
     for (const [kind, codes] of links) await classifications.link(trx, kind, no, codes)
     for (const [question, answer] of Object.entries(input.profile ?? {})) await contacts.setProfileAnswer(trx, no, question, answer)
     await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: no, action: 'create' })

@@ -819,7 +819,7 @@ export async function generateContacts(deps: CoreDeps, input: GenerateContactsIn
       const start = series.next_no - 1
       if (batch.length > 1) await numberSeries.update(trx, 'CONTACT', { next_no: start + batch.length }, now)
       const rows: ContactRow[] = []
-      const tokens: Array<{ token: string; contact_no: string }> = []
+      const tokens: Array<{ token: string; contact_no: string; name_folded: string }> = []
       batch.forEach((g, i) => {
         const no = numberSeries.formatSeriesNo(series.prefix, series.width, start + i)
         const company = g.companyIndex === null ? undefined : companies.get(g.companyIndex)
@@ -830,7 +830,7 @@ export async function generateContacts(deps: CoreDeps, input: GenerateContactsIn
           if (companies.size > RECENT_COMPANIES) companies.delete(companies.keys().next().value!)
         }
         rows.push(row)
-        for (const token of searchTokens(row)) tokens.push({ token, contact_no: no })
+        for (const token of searchTokens(row)) tokens.push({ token, contact_no: no, name_folded: foldText(row.name) })
       })
       await contacts.insertMany(trx, rows)
       // In token order every page of the token index is visited once per batch instead of at random.

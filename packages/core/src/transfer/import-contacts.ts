@@ -479,7 +479,7 @@ export async function importContacts(deps: CoreDeps, actor: Actor, input: Import
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       const chunk = rows.slice(start, start + INSERT_CHUNK)
       await contacts.insertMany(trx, chunk)
-      await contacts.insertSearchTokens(trx, chunk.flatMap((row) => searchTokens(row).map((token) => ({ token, contact_no: row.no }))))
+      await contacts.insertSearchTokens(trx, chunk.flatMap((row) => searchTokens(row).map((token) => ({ token, contact_no: row.no, name_folded: foldText(row.name) }))))
       for (const [offset, row] of chunk.entries()) {
         for (const [kind, codes] of planned[start + offset]!.links) await classifications.link(trx, kind, row.no, codes)
         await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: row.no, action: 'create', details: { source: `import ${input.format}` } })

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration'
 import * as foundation from './0001-foundation.ts'
 import * as interactionsOpportunities from './0002-interactions-opportunities.ts'
+import * as searchProbeIndex from './0003-search-probe-index.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -19,6 +20,7 @@ interface MigrationModule {
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
   '0002-interactions-opportunities': interactionsOpportunities,
+  '0003-search-probe-index': searchProbeIndex,
 }
 
 class CodeMigrationProvider implements MigrationProvider {

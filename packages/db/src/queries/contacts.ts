@@ -93,14 +93,14 @@ export async function count(db: Executor): Promise<number> {
   return Number(row.n)
 }
 
-/** Replaces the search tokens of a contact. */
-export async function replaceSearchTokens(db: Executor, no: string, tokens: string[]): Promise<void> {
+/** Replaces the search tokens of a contact; `nameFolded` is its folded name (the order broad searches page in). */
+export async function replaceSearchTokens(db: Executor, no: string, tokens: string[], nameFolded: string): Promise<void> {
   await db.deleteFrom('contact_search_tokens').where('contact_no', '=', no).execute()
-  await insertSearchTokens(db, tokens.map((token) => ({ token, contact_no: no })))
+  await insertSearchTokens(db, tokens.map((token) => ({ token, contact_no: no, name_folded: nameFolded })))
 }
 
 /** Inserts search tokens in chunks; duplicates are ignored. */
-export async function insertSearchTokens(db: Executor, rows: Array<{ token: string; contact_no: string }>, chunkSize = 400): Promise<void> {
+export async function insertSearchTokens(db: Executor, rows: Array<{ token: string; contact_no: string; name_folded: string }>, chunkSize = 300): Promise<void> {
   for (let i = 0; i < rows.length; i += chunkSize) {
     await db
       .insertInto('contact_search_tokens')
@@ -110,53 +110,78 @@ export async function insertSearchTokens(db: Executor, rows: Array<{ token: stri
   }
 }
 
-/**
- * Live contacts having, for every given prefix, a search token starting with it (index range scans, one per
- * prefix, intersected), ordered by folded name. Returns at most `limit` rows after `offset`.
- */
-export async function searchByTokenPrefixes(db: Executor, prefixes: string[], limit: number, offset = 0): Promise<ContactRow[]> {
-  if (prefixes.length === 0) return []
-  const tokenQuery = (prefix: string) =>
-    db
-      .selectFrom('contact_search_tokens')
-      .select('contact_no')
-      .where('token', '>=', prefix)
-      .where('token', '<', prefixUpperBound(prefix))
-  let matches = tokenQuery(prefixes[0]!)
-  for (const prefix of prefixes.slice(1)) matches = matches.intersect(tokenQuery(prefix))
-  return db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('no', 'in', matches)
-    .where('erased_at', 'is', null)
-    .orderBy('name_folded')
-    .orderBy('no')
-    .limit(limit)
-    .offset(offset)
-    .execute()
+/** How many search tokens start with `prefix`, counting at most `cap` (one bounded index range scan). */
+export async function countTokenPrefix(db: Executor, prefix: string, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom((eb) =>
+      eb.selectFrom('contact_search_tokens').select('contact_no').where('token', '>=', prefix).where('token', '<', prefixUpperBound(prefix)).limit(cap).as('t'),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** The prefixes ordered most selective first (fewest tokens, counted up to `cap`), with their counts. */
+export async function rankTokenPrefixes(db: Executor, prefixes: string[], cap: number): Promise<Array<{ prefix: string; count: number }>> {
+  const ranked: Array<{ prefix: string; count: number }> = []
+  for (const prefix of prefixes) ranked.push({ prefix, count: await countTokenPrefix(db, prefix, cap) })
+  return ranked.sort((a, b) => a.count - b.count || b.prefix.length - a.prefix.length)
 }
 
 /**
- * Number and name of every live contact having, for every given prefix, a search token starting with it: the
- * light list a caller sorts in the team's language before loading one page with `listByNos`.
+ * Live contacts having, for every given prefix, a search token starting with it, ordered by folded name: the
+ * page of a broad query. The first prefix drives (put the most selective first), the others are probed.
+ * Returns at most `limit` rows after `offset`.
  */
-export async function listSearchMatches(db: Executor, prefixes: string[], limit?: number): Promise<Array<{ no: string; name: string }>> {
+export async function searchByTokenPrefixes(db: Executor, prefixes: string[], limit: number, offset = 0): Promise<ContactRow[]> {
   if (prefixes.length === 0) return []
-  const tokenQuery = (prefix: string) =>
-    db
-      .selectFrom('contact_search_tokens')
-      .select('contact_no')
-      .where('token', '>=', prefix)
-      .where('token', '<', prefixUpperBound(prefix))
-  let matches = tokenQuery(prefixes[0]!)
-  for (const prefix of prefixes.slice(1)) matches = matches.intersect(tokenQuery(prefix))
-  return db
-    .selectFrom('contacts')
-    .select(['no', 'name'])
-    .where('no', 'in', matches)
-    .where('erased_at', 'is', null)
-    .$if(limit !== undefined, (q) => q.limit(limit!))
-    .execute()
+  // Ordered by (name_folded, contact_no) a contact's several matching tokens are adjacent, so duplicates are
+  // dropped here; a bounded top-N sort in the database is much cheaper than DISTINCT over a broad range.
+  const wanted = offset + limit
+  let fetch = wanted * 2 + 10
+  let nos: string[] = []
+  for (;;) {
+    const raw = await matchingNosQuery(db, prefixes).orderBy('d.name_folded').orderBy('d.contact_no').limit(fetch).execute()
+    nos = []
+    for (const r of raw) if (nos[nos.length - 1] !== r.contact_no) nos.push(r.contact_no)
+    if (nos.length >= wanted || raw.length < fetch) break
+    fetch *= 4
+  }
+  const page = nos.slice(offset, wanted)
+  const rows = new Map((await listByNos(db, page)).map((r) => [r.no, r]))
+  return page.flatMap((no) => {
+    const row = rows.get(no)
+    return row && !row.erased_at ? [row] : []
+  })
+}
+
+function matchingNosQuery(db: Executor, prefixes: string[]) {
+  const [driver, ...rest] = prefixes
+  let q = db.selectFrom('contact_search_tokens as d').select('d.contact_no').where('d.token', '>=', driver!).where('d.token', '<', prefixUpperBound(driver!))
+  for (const prefix of rest) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom('contact_search_tokens as t').select('t.contact_no').whereRef('t.contact_no', '=', 'd.contact_no').where('t.token', '>=', prefix).where('t.token', '<', prefixUpperBound(prefix)),
+      ),
+    )
+  }
+  return q
+}
+
+/**
+ * Numbers of the contacts having, for every given prefix, a search token starting with it, at most `limit`.
+ * The first prefix drives (an index range scan over its tokens: put the most selective first); the others are
+ * probed per candidate in the (contact, token) index. Erased contacts have no tokens, so none is returned.
+ */
+export async function listMatchingNos(db: Executor, prefixes: string[], limit: number): Promise<string[]> {
+  if (prefixes.length === 0) return []
+  return (await matchingNosQuery(db, prefixes).distinct().limit(limit).execute()).map((r) => r.contact_no)
+}
+
+/** Number and name of the given contacts (read from the (no, name) index), for sorting before paging. */
+export async function listNamesByNos(db: Executor, nos: string[]): Promise<Array<{ no: string; name: string }>> {
+  if (nos.length === 0) return []
+  return db.selectFrom('contacts').select(['no', 'name']).where('no', 'in', nos).execute()
 }
 
 export interface DuplicateKeys {
