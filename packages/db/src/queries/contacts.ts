@@ -121,10 +121,22 @@ export async function countTokenPrefix(db: Executor, prefix: string, cap: number
   return Number(row.n)
 }
 
-/** The prefixes ordered most selective first (fewest tokens, counted up to `cap`), with their counts. */
+/** The prefixes ordered most selective first (fewest tokens, counted up to `cap`), with their counts; one query. */
 export async function rankTokenPrefixes(db: Executor, prefixes: string[], cap: number): Promise<Array<{ prefix: string; count: number }>> {
-  const ranked: Array<{ prefix: string; count: number }> = []
-  for (const prefix of prefixes) ranked.push({ prefix, count: await countTokenPrefix(db, prefix, cap) })
+  if (prefixes.length === 0) return []
+  const counts = await db
+    .selectNoFrom((eb) =>
+      prefixes.map((prefix, i) =>
+        eb
+          .selectFrom((inner) =>
+            inner.selectFrom('contact_search_tokens').select('contact_no').where('token', '>=', prefix).where('token', '<', prefixUpperBound(prefix)).limit(cap).as('t'),
+          )
+          .select((c) => c.fn.countAll<number>().as('n'))
+          .as(`c${i}`),
+      ),
+    )
+    .executeTakeFirstOrThrow()
+  const ranked = prefixes.map((prefix, i) => ({ prefix, count: Number((counts as Record<string, unknown>)[`c${i}`]) }))
   return ranked.sort((a, b) => a.count - b.count || b.prefix.length - a.prefix.length)
 }
 
@@ -155,27 +167,40 @@ export async function searchByTokenPrefixes(db: Executor, prefixes: string[], li
   })
 }
 
+/**
+ * Token entries of the first prefix whose contact also has a token starting with each other prefix. The other
+ * prefixes are uncorrelated IN-subqueries on purpose: a correlated probe lets PostgreSQL's planner, misjudging
+ * a token range as one row, rescan a whole range per candidate.
+ */
 function matchingNosQuery(db: Executor, prefixes: string[]) {
   const [driver, ...rest] = prefixes
   let q = db.selectFrom('contact_search_tokens as d').select('d.contact_no').where('d.token', '>=', driver!).where('d.token', '<', prefixUpperBound(driver!))
   for (const prefix of rest) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb.selectFrom('contact_search_tokens as t').select('t.contact_no').whereRef('t.contact_no', '=', 'd.contact_no').where('t.token', '>=', prefix).where('t.token', '<', prefixUpperBound(prefix)),
-      ),
-    )
+    q = q.where('d.contact_no', 'in', db.selectFrom('contact_search_tokens as t').select('t.contact_no').where('t.token', '>=', prefix).where('t.token', '<', prefixUpperBound(prefix)))
   }
   return q
 }
 
 /**
  * Numbers of the contacts having, for every given prefix, a search token starting with it, at most `limit`.
- * The first prefix drives (an index range scan over its tokens: put the most selective first); the others are
- * probed per candidate in the (contact, token) index. Erased contacts have no tokens, so none is returned.
+ * The first prefix drives (put the most selective first: its range is read whole); each other prefix then keeps
+ * the candidates that have it, looked up by contact number. Erased contacts have no tokens, so none is returned.
  */
 export async function listMatchingNos(db: Executor, prefixes: string[], limit: number): Promise<string[]> {
-  if (prefixes.length === 0) return []
-  return (await matchingNosQuery(db, prefixes).distinct().limit(limit).execute()).map((r) => r.contact_no)
+  const [driver, ...rest] = prefixes
+  if (driver === undefined) return []
+  const range = (prefix: string) => db.selectFrom('contact_search_tokens').select('contact_no').distinct().where('token', '>=', prefix).where('token', '<', prefixUpperBound(prefix))
+  let candidates = (await range(driver).execute()).map((r) => r.contact_no)
+  for (const prefix of rest) {
+    const kept: string[] = []
+    for (let i = 0; i < candidates.length; i += 5000) {
+      const chunk = candidates.slice(i, i + 5000)
+      for (const r of await range(prefix).where('contact_no', 'in', chunk).execute()) kept.push(r.contact_no)
+    }
+    candidates = kept
+    if (candidates.length === 0) break
+  }
+  return candidates.sort().slice(0, limit)
 }
 
 /** Number and name of the given contacts (read from the (no, name) index), for sorting before paging. */
