@@ -76,8 +76,8 @@ export async function searchContacts(deps: CoreDeps, input: SearchContactsInput)
   const language = (await setupQueries.get(db)).default_language_code
   const collator = contactCollator(language)
   // The most selective word drives the lookup. Up to SORT_IN_MEMORY_MAX matches are sorted here in the team's
-  // collation; when there are more (or even the rarest word is very common), the database walks the contacts
-  // in folded-name order and stops as soon as the page is full.
+  // collation; when there are more (or even the rarest word is very common), the page comes straight from the
+  // token index, which holds each token's folded contact name, with a bounded top-N sort in the database.
   const ranked = await contacts.rankTokenPrefixes(db, prefixes, DRIVER_MAX + 1)
   const nos = ranked[0]!.count > DRIVER_MAX ? null : await contacts.listMatchingNos(db, ranked.map((r) => r.prefix), SORT_IN_MEMORY_MAX + 1)
   if (nos === null || nos.length > SORT_IN_MEMORY_MAX) {
