@@ -31,6 +31,8 @@ export const messages = {
       `from seed ${r.seed} in ${seconds.toFixed(1)} s. Salespeople: ${r.salespeople.join(', ')}.`,
     loaded: (r: { companies: number; persons: number; firstNo: string | null; lastNo: string | null; salespeople: string[] }, url: string) =>
       `Loaded the demo data into ${url}: ${r.salespeople.length} salespeople (${r.salespeople.join(', ')}), ${r.companies} companies and ${r.persons} persons (${r.firstNo}–${r.lastNo}).`,
+    activity: (a: { interactions: number; opportunities: number; won: number; lost: number }) =>
+      `Logged ${a.interactions} interactions over the last 120 days and created ${a.opportunities} opportunities (${a.won} won, ${a.lost} lost, the rest open across the sales cycle).`,
     alreadyThere: (existing: number, url: string) => `The demo data is already there (${existing} contacts in ${url}); nothing was added.`,
     notDemo: (existing: number, url: string) => `${url} already has ${existing} contacts of its own, so no demo data was added. For a fresh demo: crm --db sqlite:./data/demo.sqlite demo`,
     tipsHeading: 'Try next:',
@@ -41,6 +43,9 @@ export const messages = {
       ['npx crm contact show CT000002', 'a contact card with company, salesperson and classifications'],
       ['npx crm contact duplicates CT000002', 'Thora Gudmundsdottir (CT000008) was typed in a second time'],
       ['npx crm contact list --type company --country IS', ''],
+      ['npx crm interactions CT000001 --stats', 'a company\'s interactions roll up its persons\''],
+      ['npx crm opp list', 'open opportunities with stage, value and calculated current value'],
+      ['npx crm opp forecast', 'by salesperson, close month and stage'],
       ['npx crm --db sqlite:./data/big.sqlite demo generate --contacts 100000', ''],
       ['npx crm help', 'every command'],
     ] as ReadonlyArray<readonly [string, string]>,

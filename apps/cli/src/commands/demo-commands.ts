@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks'
-import { DomainError, generateContacts, isDomainError, messageView, type CommandContext, type CommandSpec, type GenerateContactsInput } from '@crm/core'
+import { DomainError, generateActivity, generateContacts, isDomainError, messageView, type CommandContext, type CommandSpec, type GenerateContactsInput } from '@crm/core'
 import { contacts } from '@crm/db'
 import { messages } from '../messages.ts'
 
@@ -51,7 +51,14 @@ export function createDemoCommands(progress: ProgressStream): CommandSpec[] {
           return messageView(`${text}\n\n${tipsText()}`, { loaded: false, existing, database: url, tips: messages.demo.tips.map(([c]) => c) })
         }
         const result = await generate(ctx, DEMO_SET)
-        return messageView(`${messages.demo.loaded(result, url)}\n\n${tipsText()}`, { loaded: true, ...result, database: url, tips: messages.demo.tips.map(([c]) => c) })
+        const activity = await generateActivity(ctx.deps, { seed: DEMO_SET.seed, actor: ctx.actor })
+        return messageView(`${messages.demo.loaded(result, url)}\n${messages.demo.activity(activity)}\n\n${tipsText()}`, {
+          loaded: true,
+          ...result,
+          activity,
+          database: url,
+          tips: messages.demo.tips.map(([c]) => c),
+        })
       },
     },
     {
