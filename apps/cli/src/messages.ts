@@ -20,6 +20,11 @@ export const messages = {
     exported: (count: number, path: string) => `Exported ${count} contact${count === 1 ? '' : 's'} to ${path}.`,
     exportedTitle: (count: number) => `${count} contact${count === 1 ? '' : 's'}`,
   },
+  backup: {
+    postgres: 'This database is PostgreSQL; back it up with pg_dump, e.g. pg_dump --format=custom --file crm.dump "$DATABASE_URL" (see docs/backups.md).',
+    exists: (file: string) => `${file} already exists; give a new file name so no backup is overwritten. Example: crm db backup ./backups/crm-$(date +%F).sqlite`,
+    done: (db: string, file: string, bytes: number) => `Backed up ${db} to ${file} (${(bytes / 1024 / 1024).toFixed(1)} MB).`,
+  },
   demo: {
     progress: (done: number, total: number) => `Generating contacts ${done}/${total}`,
     needsContacts: 'Say how many contacts to generate with --contacts. Example: crm demo generate --contacts 1000',

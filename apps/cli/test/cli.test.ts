@@ -37,6 +37,21 @@ describe('crm command line', () => {
     expect(text.stdout).toContain('Jane Doe')
   })
 
+  it('loads the demo with activity and backs the database up online, refusing to overwrite', async () => {
+    const demo = await run('demo', '--json')
+    expect(demo.code).toBe(0)
+    expect(demo.json().activity.interactions).toBeGreaterThan(100)
+    const file = `${db.url.replace(/^sqlite:/, '')}.backup`
+    const backup = await run('db', 'backup', file, '--json')
+    expect(backup.code).toBe(0)
+    expect(backup.json().bytes).toBeGreaterThan(0)
+    const copy = await crm(['--db', `sqlite:${file}`, 'contact', 'show', 'CT000002', '--json'])
+    expect(copy.json().contact.name).toBe('Þóra Guðmundsdóttir')
+    const again = await run('db', 'backup', file)
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('already exists')
+  })
+
   it('warns about a duplicate on create and merges it from the shell', async () => {
     await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--website', 'hekla.is')
     await run('contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--company', 'CT000001')

@@ -16,6 +16,11 @@ export interface CrmDatabase {
   /** The URL it was opened with, with any password removed (safe to print). */
   displayUrl: string
   migrate(): Promise<MigrationReport>
+  /**
+   * SQLite only: an online backup to a new file, consistent even while others write (SQLite's backup API).
+   * Undefined on PostgreSQL, where pg_dump is the tool.
+   */
+  backup?: (path: string) => Promise<{ bytes: number }>
   close(): Promise<void>
 }
 
@@ -63,6 +68,7 @@ export function redactUrl(url: string): string {
 export async function openDatabase(url: string = DEFAULT_DATABASE_URL, options: OpenDatabaseOptions = {}): Promise<CrmDatabase> {
   const { dialect, location } = parseDatabaseUrl(url)
   let db: Kysely<Database>
+  let backup: CrmDatabase['backup']
   if (dialect === 'sqlite') {
     if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true })
     const sqlite = new BetterSqlite3(location)
@@ -71,6 +77,11 @@ export async function openDatabase(url: string = DEFAULT_DATABASE_URL, options: 
     sqlite.pragma('busy_timeout = 10000')
     sqlite.pragma('synchronous = NORMAL')
     db = new Kysely<Database>({ dialect: new CachedSqliteDialect(sqlite) })
+    backup = async (path: string) => {
+      mkdirSync(dirname(resolve(path)), { recursive: true })
+      const done = await sqlite.backup(path)
+      return { bytes: done.totalPages * Number(sqlite.pragma('page_size', { simple: true })) }
+    }
   } else {
     const types = {
       getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -87,6 +98,7 @@ export async function openDatabase(url: string = DEFAULT_DATABASE_URL, options: 
     dialect,
     displayUrl: redactUrl(url),
     migrate: () => migrateToLatest(db, dialect),
+    ...(backup ? { backup } : {}),
     close: () => db.destroy(),
   }
   if (options.migrate !== false) {
