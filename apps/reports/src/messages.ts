@@ -7,6 +7,8 @@ export const messages = {
     generatedAt: 'Generated at',
     database: 'Database',
     period: 'Activity period',
+    periodRange: (from: string, to: string) => `${from} to ${to} (the end day excluded)`,
+    utc: (isoMinute: string) => `${isoMinute} UTC`,
     personalData: 'This site contains personal data. Share it only with people allowed to see the CRM.',
   },
   downloadCsv: 'Download CSV',

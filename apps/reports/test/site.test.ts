@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { createCoreDeps, formatMoney, readCsv } from '@crm/core'
 import { openDatabase, sql, type CrmDatabase } from '@crm/db'
+import { createTestDatabase, pgSkipReason } from '@crm/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HOSTILE_NAMES, seedReportData } from '../../../packages/core/test/report-fixture.ts'
 
@@ -165,12 +166,46 @@ describe('reports site built from a seeded database', () => {
           expect(problems).toEqual([])
           await context.close()
         }
+        // Printed, the navigation and the download links give way to the content.
+        const printed = await browser.newPage()
+        await printed.goto(pathToFileURL(join(site, 'pipeline.html')).href)
+        await printed.emulateMedia({ media: 'print' })
+        expect(await printed.locator('header nav').isVisible()).toBe(false)
+        expect(await printed.locator('.download').first().isVisible()).toBe(false)
+        expect(await printed.locator('table').first().isVisible()).toBe(true)
+        await printed.pdf({ path: join(artifacts, 'pipeline-print.pdf') })
       } finally {
         await browser.close()
       }
       expect(existsSync(join(artifacts, 'pipeline-phone.png'))).toBe(true)
     }, 60_000)
   })
+})
+
+describe('reports site built from PostgreSQL', () => {
+  const reason = pgSkipReason()
+  const maybe = reason ? it.skip : it
+  if (reason) console.warn(`reports: skipping the PostgreSQL build: ${reason}`)
+
+  maybe('shows the same numbers and never the database password', async () => {
+    const database = await createTestDatabase('postgres')
+    const work = mkdtempSync(join(tmpdir(), 'crm-reports-pg-'))
+    try {
+      await seedReportData(createCoreDeps(database, { clock: () => new Date(NOW) }), { id: 'test', isAdmin: true })
+      // The throw-away cluster trusts every login, so a password in the URL is accepted and must be hidden.
+      const url = database.displayUrl.replace('postgres://postgres@', 'postgres://postgres:s3cret-pw@')
+      expect(url).toContain('s3cret-pw')
+      await buildSite(url, join(work, 'site'))
+      const index = read(join(work, 'site'), 'index.html')
+      expect(kpi(index, 'calculated')).toBe(formatMoney(104_000, 'EUR'))
+      expect(kpi(index, 'open')).toBe('3')
+      expect(index).toMatch(/data-database>postgres:\/\/postgres:\*\*\*@/)
+      for (const page of PAGES) expect(read(join(work, 'site'), page)).not.toContain('s3cret-pw')
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+      await database.close()
+    }
+  }, 60_000)
 })
 
 describe('reports site built from an empty database', () => {
@@ -186,7 +221,6 @@ describe('reports site built from an empty database', () => {
       expect(read(join(work, 'site'), 'pipeline.html')).toContain('No open opportunities.')
       expect(read(join(work, 'site'), 'activity.html')).toContain('No salespeople and no activity in the period.')
       expect(readFileSync(join(work, 'site', 'csv', 'won-lost.csv'), 'utf8').replace(/^\uFEFF/, '').trim()).toBe('Outcome,Opportunities,Estimated value (EUR)')
-      void dirname
     } finally {
       rmSync(work, { recursive: true, force: true })
     }
