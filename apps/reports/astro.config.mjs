@@ -9,5 +9,4 @@ export default defineConfig({
   build: { format: 'file', assets: 'assets' },
   trailingSlash: 'never',
   devToolbar: { enabled: false },
-  telemetry: false,
 })

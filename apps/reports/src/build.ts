@@ -24,7 +24,7 @@ if (import.meta.main) {
     process.env.CRM_REPORTS_OUT = outDir
     // Astro resolves its own dependencies from the working directory.
     process.chdir(root)
-    await build({ root, outDir, logLevel: process.env.CRM_REPORTS_QUIET === '1' ? 'error' : 'info', telemetry: false } as Parameters<typeof build>[0])
+    await build({ root, outDir, logLevel: process.env.CRM_REPORTS_QUIET === '1' ? 'error' : 'info' })
     console.log(`reports: site written to ${outDir}`)
   } catch (error) {
     console.error(`reports: build failed: ${(error as Error).message}`)
