@@ -8,6 +8,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'db', include: ['packages/db/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'reports', include: ['apps/reports/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['apps/cli/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'repo', include: ['test/**/*.test.ts'] } },
     ],

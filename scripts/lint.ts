@@ -35,6 +35,9 @@ export function lintPackage(dir: string): string[] {
     if (pkg === 'packages/db' && !isTest && /from ['"]@crm\/(core|cli|bot|mail-ingest|reports)/.test(text)) {
       problems.push(`${rel}: db must not import core or an app`)
     }
+    if (pkg === 'apps/reports' && !isTest && /\bset:html\b/.test(text)) {
+      problems.push(`${rel}: never set:html in the reports site; database text must go through Astro's escaping`)
+    }
     if (pkg.startsWith('apps/') && /from ['"](\.\.\/)+apps\//.test(text)) problems.push(`${rel}: import another app through packages/, not by path`)
     for (const m of text.matchAll(/from ['"](\.{1,2}\/[^'"]+)['"]/g)) {
       if (!/\.(ts|js|json|astro|css|mjs)$/.test(m[1]!)) problems.push(`${rel}: relative import ${m[1]} needs its .ts extension`)

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { parseBuildArgs } from '../src/build.ts'
+import { readReportsConfig } from '../src/config.ts'
+
+describe('reports settings', () => {
+  it('defaults to the embedded database, now, 90 days and 30 stale days', () => {
+    expect(readReportsConfig({})).toEqual({ databaseUrl: 'sqlite:./data/crm.sqlite', asOf: undefined, periodDays: 90, staleDays: 30 })
+    expect(readReportsConfig({ DATABASE_URL: ' postgres://crm@db/crm ', CRM_REPORTS_AS_OF: '2026-11-20', CRM_REPORTS_STALE_DAYS: '14' })).toMatchObject({
+      databaseUrl: 'postgres://crm@db/crm',
+      asOf: new Date('2026-11-20T00:00:00Z'),
+      staleDays: 14,
+    })
+  })
+
+  it('lists every bad setting at once', () => {
+    expect(() => readReportsConfig({ CRM_REPORTS_AS_OF: 'soon', CRM_REPORTS_PERIOD_DAYS: '0', CRM_REPORTS_STALE_DAYS: 'x' })).toThrow(
+      /CRM_REPORTS_AS_OF must be a date[\s\S]*CRM_REPORTS_PERIOD_DAYS must be[\s\S]*CRM_REPORTS_STALE_DAYS must be/,
+    )
+  })
+
+  it('takes the output folder from --out and refuses anything else', () => {
+    expect(parseBuildArgs(['--out', 'site'])).toEqual({ outDir: resolve('site') })
+    expect(parseBuildArgs(['--out=/tmp/x'])).toEqual({ outDir: '/tmp/x' })
+    expect(() => parseBuildArgs(['--publish'])).toThrow(/Unknown argument "--publish"/)
+  })
+})
