@@ -2,6 +2,7 @@
 // (`npm run reports -- --out DIR`). Fails loudly: any error exits 1 with its message.
 import { resolve } from 'node:path'
 import { build } from 'astro'
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@crm/db'
 
 const root = resolve(import.meta.dirname, '..')
 
@@ -17,11 +18,19 @@ export function parseBuildArgs(argv: string[]): { outDir: string } {
   return { outDir }
 }
 
+/** A SQLite file named relative to where the command was run, made absolute before the build changes directory. */
+export function absoluteDatabaseUrl(url: string | undefined, cwd: string): string {
+  const given = url?.trim() || DEFAULT_DATABASE_URL
+  const { dialect, location } = parseDatabaseUrl(given)
+  return dialect === 'sqlite' && location !== ':memory:' ? `sqlite:${resolve(cwd, location)}` : given
+}
+
 if (import.meta.main) {
   try {
     const { outDir } = parseBuildArgs(process.argv.slice(2))
     process.env.ASTRO_TELEMETRY_DISABLED = '1'
     process.env.CRM_REPORTS_OUT = outDir
+    process.env.DATABASE_URL = absoluteDatabaseUrl(process.env.DATABASE_URL, process.cwd())
     // Astro resolves its own dependencies from the working directory.
     process.chdir(root)
     await build({ root, outDir, logLevel: process.env.CRM_REPORTS_QUIET === '1' ? 'error' : 'info' })

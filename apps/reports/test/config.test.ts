@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseBuildArgs } from '../src/build.ts'
+import { absoluteDatabaseUrl, parseBuildArgs } from '../src/build.ts'
 import { readReportsConfig } from '../src/config.ts'
 
 describe('reports settings', () => {
@@ -23,5 +23,13 @@ describe('reports settings', () => {
     expect(parseBuildArgs(['--out', 'site'])).toEqual({ outDir: resolve('site') })
     expect(parseBuildArgs(['--out=/tmp/x'])).toEqual({ outDir: '/tmp/x' })
     expect(() => parseBuildArgs(['--publish'])).toThrow(/Unknown argument "--publish"/)
+  })
+
+  it('reads a relative SQLite path from where the command was run, not from the app folder', () => {
+    expect(absoluteDatabaseUrl(undefined, '/srv/crm')).toBe('sqlite:/srv/crm/data/crm.sqlite')
+    expect(absoluteDatabaseUrl('sqlite:./x/y.sqlite', '/srv/crm')).toBe('sqlite:/srv/crm/x/y.sqlite')
+    expect(absoluteDatabaseUrl('other.sqlite', '/srv/crm')).toBe('sqlite:/srv/crm/other.sqlite')
+    expect(absoluteDatabaseUrl(':memory:', '/srv/crm')).toBe(':memory:')
+    expect(absoluteDatabaseUrl('postgres://u:p@h/db', '/srv/crm')).toBe('postgres://u:p@h/db')
   })
 })
