@@ -30,3 +30,5 @@ export { saveSalesCycle, saveCloseCode, parseStages, PROBABILITY_CALCULATIONS, t
 export { generateContacts, generateContactData, generateSalespeople, mulberry32, DEFAULT_DEMO_SEED, type DemoDataOptions, type GeneratedContact, type GeneratedSalesperson, type GenerateContactsInput, type GenerateContactsResult } from './demo/generate.ts'
 export { generateActivity, type GenerateActivityInput, type GenerateActivityResult } from './demo/activity.ts'
 export * from './reports/reports.ts'
+export { parseSegmentFilter, parsePeriod, FILTER_SYNTAX } from './segments/filter.ts'
+export * from './segments/segments.ts'

@@ -246,6 +246,98 @@ export interface OpportunityEntryTable {
   note: string | null
 }
 
+export interface CampaignStatusTable {
+  code: string
+  description: string
+  sort_order: number
+  /** A campaign in an active status counts as running (reports, targets for pricing). */
+  active: Flag
+}
+
+export interface CampaignTable {
+  no: string
+  description: string
+  status_code: string
+  starting_date: string | null
+  ending_date: string | null
+  salesperson_code: string | null
+  created_at: string
+  modified_at: string
+}
+
+export interface SegmentTable {
+  no: string
+  description: string
+  salesperson_code: string | null
+  campaign_no: string | null
+  template_code: string | null
+  subject: string | null
+  created_at: string
+  created_by: string | null
+  logged_at: string | null
+  log_canceled_at: string | null
+  follow_up_of: string | null
+}
+
+export interface SegmentLineTable {
+  id: Generated<number>
+  segment_no: string
+  contact_no: string
+  contact_company_no: string | null
+  /** The step that added the line (null for lines copied into a follow-up segment). */
+  step_id: number | null
+  added_at: string
+}
+
+export interface SegmentStepTable {
+  id: Generated<number>
+  segment_no: string
+  seq: number
+  action: 'add' | 'remove' | 'refine' | 'add-contact' | 'remove-contact'
+  /** The filter text as typed (or the contact number for add-contact/remove-contact). */
+  criteria: string
+  /** JSON: { allowExisting, expand: 'companies' | 'persons' | null, matchAny } */
+  options: string | null
+  added: number
+  removed: number
+  undone_at: string | null
+  at: string
+  actor: string | null
+}
+
+export interface SegmentRemovedLineTable {
+  step_id: number
+  line_id: number
+  segment_no: string
+  contact_no: string
+  contact_company_no: string | null
+  added_by_step: number | null
+  added_at: string
+}
+
+export interface SavedSegmentCriteriaTable {
+  code: string
+  description: string
+  /** JSON: [{ action, criteria, options }] */
+  steps: string
+  created_at: string
+}
+
+export interface EmailOutboxTable {
+  id: Generated<number>
+  interaction_no: string
+  contact_no: string
+  to_address: string
+  subject: string
+  body: string | null
+  segment_no: string | null
+  campaign_no: string | null
+  status: 'queued' | 'sent' | 'failed'
+  created_at: string
+  sent_at: string | null
+  error: string | null
+}
+
 export interface Database {
   setup: SetupTable
   number_series: NumberSeriesTable
@@ -271,6 +363,14 @@ export interface Database {
   close_opportunity_codes: CloseOpportunityCodeTable
   opportunities: OpportunityTable
   opportunity_entries: OpportunityEntryTable
+  campaign_statuses: CampaignStatusTable
+  campaigns: CampaignTable
+  segments: SegmentTable
+  segment_lines: SegmentLineTable
+  segment_steps: SegmentStepTable
+  segment_removed_lines: SegmentRemovedLineTable
+  saved_segment_criteria: SavedSegmentCriteriaTable
+  email_outbox: EmailOutboxTable
 }
 
 export type SetupRow = Selectable<SetupTable>
@@ -299,3 +399,9 @@ export const CLASSIFICATIONS = {
 export type ClassificationKind = keyof typeof CLASSIFICATIONS
 export type ClassificationTable = (typeof CLASSIFICATIONS)[ClassificationKind]['table']
 export type ClassificationLinkTable = (typeof CLASSIFICATIONS)[ClassificationKind]['link']
+export type CampaignRow = Selectable<CampaignTable>
+export type CampaignStatusRow = Selectable<CampaignStatusTable>
+export type SegmentRow = Selectable<SegmentTable>
+export type SegmentStepRow = Selectable<SegmentStepTable>
+export type SavedSegmentCriteriaRow = Selectable<SavedSegmentCriteriaTable>
+export type EmailOutboxRow = Selectable<EmailOutboxTable>

@@ -3,6 +3,7 @@ import { Migrator, type Migration, type MigrationProvider, type MigrationResultS
 import * as foundation from './0001-foundation.ts'
 import * as interactionsOpportunities from './0002-interactions-opportunities.ts'
 import * as searchProbeIndex from './0003-search-probe-index.ts'
+import * as segmentsCampaigns from './0004-segments-campaigns.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
   '0002-interactions-opportunities': interactionsOpportunities,
   '0003-search-probe-index': searchProbeIndex,
+  '0004-segments-campaigns': segmentsCampaigns,
 }
 
 class CodeMigrationProvider implements MigrationProvider {

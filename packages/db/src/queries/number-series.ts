@@ -23,6 +23,21 @@ export async function takeNext(db: Executor, code: string, now: string): Promise
   return formatSeriesNo(row.prefix, row.width, row.next_no - 1)
 }
 
+/**
+ * Takes `count` consecutive numbers of a series in one statement (for set-based inserts): returns the first
+ * counter with the series' prefix and width; the caller formats prefix + counter padded to width.
+ */
+export async function takeBlock(db: Executor, code: string, count: number, now: string): Promise<{ prefix: string; width: number; first: number }> {
+  const row = await db
+    .updateTable('number_series')
+    .set((eb) => ({ next_no: eb('next_no', '+', count), modified_at: now }))
+    .where('code', '=', code)
+    .returning(['prefix', 'width', 'next_no'])
+    .executeTakeFirst()
+  if (!row) throw new RecordNotFoundError('Number series', code)
+  return { prefix: row.prefix, width: row.width, first: row.next_no - count }
+}
+
 /** Every number series, by code. */
 export async function list(db: Executor): Promise<NumberSeriesRow[]> {
   return db.selectFrom('number_series').selectAll().orderBy('code').execute()
@@ -44,8 +59,10 @@ export async function update(
 }
 
 /** The tables whose numbers come from a series, by series code (areas add theirs as their tables arrive). */
-export const SERIES_TABLES: Record<string, 'contacts' | 'interaction_log_entries' | 'opportunities'> = {
+export const SERIES_TABLES: Record<string, 'contacts' | 'interaction_log_entries' | 'opportunities' | 'segments' | 'campaigns'> = {
   CONTACT: 'contacts',
+  SEGMENT: 'segments',
+  CAMPAIGN: 'campaigns',
   INTERACTION: 'interaction_log_entries',
   OPPORTUNITY: 'opportunities',
 }

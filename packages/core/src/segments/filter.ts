@@ -1,0 +1,176 @@
+// The segment filter language, shared by `crm segment ...` and `/crm segment ...`:
+//   industry=FISHING country=IS,NO no-interaction:EMAIL-OUT:30d
+// Terms are combined with AND (or OR with --any); `!` before a term negates it.
+import { classifications, interactions, segments as segmentQueries, type ClassificationTable, type Executor, type SegmentCondition, type SegmentFieldColumn, type SegmentFilter, type SegmentPresenceColumn } from '@crm/db'
+import { invalidField } from '../errors.ts'
+import { foldText } from '../text/normalize.ts'
+import { parseDate } from '../dates.ts'
+
+const FIELD_KEYS: Record<string, { column: SegmentFieldColumn; text?: 'city' | 'county' | 'post_code' | 'job_title'; upper?: boolean }> = {
+  no: { column: 'no', upper: true },
+  type: { column: 'type' },
+  country: { column: 'country_code', upper: true },
+  city: { column: 'city', text: 'city' },
+  'post-code': { column: 'post_code', text: 'post_code' },
+  county: { column: 'county', text: 'county' },
+  salesperson: { column: 'salesperson_code', upper: true },
+  language: { column: 'language_code', upper: true },
+  territory: { column: 'territory_code', upper: true },
+  company: { column: 'company_no', upper: true },
+  'job-title': { column: 'job_title', text: 'job_title' },
+}
+const CLASSIFICATION_KEYS: Record<string, { table: ClassificationTable; kind: 'industry-group' | 'business-relation' | 'mailing-group' | 'job-responsibility'; viaCompany: boolean }> = {
+  industry: { table: 'contact_industry_groups', kind: 'industry-group', viaCompany: true },
+  relation: { table: 'contact_business_relations', kind: 'business-relation', viaCompany: true },
+  mailing: { table: 'contact_mailing_groups', kind: 'mailing-group', viaCompany: false },
+  job: { table: 'contact_job_responsibilities', kind: 'job-responsibility', viaCompany: false },
+}
+const PRESENCE: Record<string, SegmentPresenceColumn> = { email: 'email', phone: 'phone', mobile: 'mobile', website: 'website', company: 'company_no', salesperson: 'salesperson_code' }
+
+/** What the filter language accepts, for help texts and error messages. */
+export const FILTER_SYNTAX = [
+  'field=VALUE[,VALUE...] for fields: ' + Object.keys(FIELD_KEYS).join(', '),
+  'name~TEXT (the name contains TEXT, case and accents ignored)',
+  'industry=CODE, relation=CODE, mailing=CODE, job=CODE (a company\'s industry and relation count for its persons)',
+  'has:email|phone|mobile|website|company|salesperson',
+  'profile:QUESTION[=ANSWER]',
+  'interaction:TEMPLATE[:PERIOD], no-interaction:TEMPLATE[:PERIOD] (TEMPLATE * = any; PERIOD 30d, 8w, 6m, 1y or 2026-01-01..2026-03-31)',
+  'opportunity[:open|won|lost|any|STAGE], no-opportunity[:...] (STAGE = stage number of an open opportunity)',
+  'campaign:CP0001 (in a segment of the campaign), responded:CP0001, segment:SG00001',
+  '!TERM negates a term; terms are combined with AND, or with OR when --any is given',
+]
+const KEYS_TEXT = 'Known: ' + [...Object.keys(FIELD_KEYS), 'name~', ...Object.keys(CLASSIFICATION_KEYS), 'has:', 'profile:', 'interaction:', 'no-interaction:', 'opportunity', 'no-opportunity', 'campaign:', 'responded:', 'segment:'].join(', ')
+const EXAMPLE = 'industry=FISHING country=IS no-interaction:EMAIL-OUT:30d'
+
+const bad = (term: string, why: string) => invalidField('filter', `"${term}": ${why}`, EXAMPLE)
+
+/** A period such as 30d, 8w, 6m, 1y or FROM..TO, as an inclusive-exclusive ISO range ending now. */
+export function parsePeriod(text: string, now: Date, term: string): { from: string | null; to: string | null } {
+  const rel = /^(\d{1,4})([dwmy])$/i.exec(text)
+  if (rel) {
+    const n = Number(rel[1])
+    const d = new Date(now)
+    const unit = rel[2]!.toLowerCase()
+    if (unit === 'd') d.setUTCDate(d.getUTCDate() - n)
+    else if (unit === 'w') d.setUTCDate(d.getUTCDate() - 7 * n)
+    else if (unit === 'm') d.setUTCMonth(d.getUTCMonth() - n)
+    else d.setUTCFullYear(d.getUTCFullYear() - n)
+    return { from: d.toISOString(), to: null }
+  }
+  const range = /^(\d{4}-\d{2}-\d{2})?\.\.(\d{4}-\d{2}-\d{2})?$/.exec(text)
+  if (range && (range[1] || range[2])) {
+    const from = range[1] ? `${parseDate(range[1], 'filter')}T00:00:00.000Z` : null
+    let to: string | null = null
+    if (range[2]) {
+      const end = new Date(`${parseDate(range[2], 'filter')}T00:00:00.000Z`)
+      end.setUTCDate(end.getUTCDate() + 1)
+      to = end.toISOString()
+    }
+    return { from, to }
+  }
+  throw bad(term, `"${text}" is not a period. Use 30d, 8w, 6m, 1y or 2026-01-01..2026-03-31.`)
+}
+
+async function requireCodes(db: Executor, kind: 'industry-group' | 'business-relation' | 'mailing-group' | 'job-responsibility', codes: string[], term: string): Promise<string[]> {
+  const known = (await classifications.listCodes(db, kind)).map((c) => c.code)
+  const unknown = codes.filter((c) => !known.includes(c))
+  if (unknown.length) throw bad(term, `there is no ${kind.replace('-', ' ')} ${unknown.join(', ')}. Codes: ${known.join(', ') || '(none yet)'}.`)
+  return codes
+}
+
+/** Values of a text column as stored, matching what was typed case- and accent-insensitively. */
+async function resolveText(db: Executor, column: 'city' | 'county' | 'post_code' | 'job_title', typed: string[]): Promise<string[]> {
+  const wanted = new Set(typed.map((t) => foldText(t)))
+  return (await segmentQueries.distinctValues(db, column)).filter((v) => wanted.has(foldText(v)))
+}
+
+/**
+ * Parses filter terms into a filter the database evaluates in one statement. Unknown keys, codes, templates and
+ * malformed periods are refused with a message naming the term and listing what is allowed.
+ */
+export async function parseSegmentFilter(db: Executor, terms: string[], options: { any?: boolean; now: Date }): Promise<SegmentFilter> {
+  const conditions: SegmentCondition[] = []
+  if (terms.length === 0) throw invalidField('filter', `Give at least one filter term. ${KEYS_TEXT}.`, EXAMPLE)
+  for (const raw of terms) {
+    let term = raw.trim()
+    let negate = false
+    if (term.startsWith('!')) {
+      negate = true
+      term = term.slice(1)
+    }
+    const contains = /^name~(.+)$/i.exec(term)
+    if (contains) {
+      conditions.push({ kind: 'name-contains', folded: foldText(contains[1]!), negate })
+      continue
+    }
+    const eq = /^([a-z][a-z-]*)(!?=)(.*)$/i.exec(term)
+    if (eq) {
+      const key = eq[1]!.toLowerCase()
+      if (eq[2] === '!=') negate = !negate
+      const values = eq[3]!.split(',').map((v) => v.trim()).filter(Boolean)
+      if (values.length === 0) throw bad(raw, `give a value after "${eq[2]}".`)
+      const field = FIELD_KEYS[key]
+      const cls = CLASSIFICATION_KEYS[key]
+      if (field) {
+        let resolved = field.upper ? values.map((v) => v.toUpperCase()) : values
+        if (key === 'type') {
+          resolved = values.map((v) => v.toLowerCase())
+          const wrong = resolved.filter((v) => v !== 'company' && v !== 'person')
+          if (wrong.length) throw bad(raw, 'type is company or person.')
+        }
+        if (field.text) resolved = await resolveText(db, field.text, values)
+        conditions.push({ kind: 'field', column: field.column, values: resolved, negate })
+      } else if (cls) {
+        const codes = await requireCodes(db, cls.kind, values.map((v) => v.toUpperCase()), raw)
+        conditions.push({ kind: 'classification', table: cls.table, codes, viaCompany: cls.viaCompany, negate })
+      } else {
+        throw bad(raw, `unknown field "${key}". ${KEYS_TEXT}.`)
+      }
+      continue
+    }
+    const parts = term.split(':')
+    const head = parts[0]!.toLowerCase()
+    const rest = parts.slice(1)
+    if (head === 'has') {
+      const column = PRESENCE[(rest[0] ?? '').toLowerCase()]
+      if (!column || rest.length !== 1) throw bad(raw, `has: takes one of ${Object.keys(PRESENCE).join(', ')}.`)
+      conditions.push({ kind: 'has', column, negate })
+    } else if (head === 'profile') {
+      const [question, answer] = rest.join(':').split('=')
+      if (!question?.trim()) throw bad(raw, 'write profile:QUESTION or profile:QUESTION=ANSWER.')
+      conditions.push({ kind: 'profile', question: question.trim(), answers: answer ? answer.split(',').map((a) => a.trim()).filter(Boolean) : [], negate })
+    } else if (head === 'interaction' || head === 'no-interaction') {
+      const template = (rest[0] ?? '').toUpperCase()
+      if (!template) throw bad(raw, `write ${head}:TEMPLATE[:PERIOD], e.g. ${head}:EMAIL-OUT:30d (TEMPLATE * for any).`)
+      if (rest.length > 2) throw bad(raw, `too many parts; write ${head}:TEMPLATE:PERIOD.`)
+      let templates: string[] | null = null
+      if (template !== '*') {
+        templates = template.split(',')
+        const known = (await interactions.listTemplates(db)).map((t) => t.code)
+        const unknown = templates.filter((t) => !known.includes(t))
+        if (unknown.length) throw bad(raw, `there is no interaction template ${unknown.join(', ')}. Templates: ${known.join(', ')}.`)
+      }
+      const period = rest[1] ? parsePeriod(rest[1], options.now, raw) : { from: null, to: null }
+      conditions.push({ kind: 'interaction', templates, ...period, negate: head === 'no-interaction' ? !negate : negate })
+    } else if (head === 'opportunity' || head === 'no-opportunity') {
+      const what = (rest[0] ?? 'open').toLowerCase()
+      let status: 'open' | 'won' | 'lost' | 'any' = 'open'
+      let stage: number | null = null
+      if (/^\d+$/.test(what)) stage = Number(what)
+      else if (what === 'open' || what === 'won' || what === 'lost' || what === 'any') status = what
+      else throw bad(raw, `write ${head}[:open|won|lost|any|STAGE], e.g. opportunity:2 for an open one at stage 2.`)
+      conditions.push({ kind: 'opportunity', status, stage, negate: head === 'no-opportunity' ? !negate : negate })
+    } else if (head === 'campaign' || head === 'responded') {
+      const no = (rest[0] ?? '').toUpperCase()
+      if (!no) throw bad(raw, `write ${head}:CP0001.`)
+      conditions.push({ kind: 'campaign', campaignNo: no, responded: head === 'responded', negate })
+    } else if (head === 'segment') {
+      const no = (rest[0] ?? '').toUpperCase()
+      if (!no) throw bad(raw, 'write segment:SG00001.')
+      conditions.push({ kind: 'segment', segmentNo: no, negate })
+    } else {
+      throw bad(raw, `unknown filter "${parts[0]}". ${KEYS_TEXT}.`)
+    }
+  }
+  return { match: options.any ? 'any' : 'all', conditions }
+}

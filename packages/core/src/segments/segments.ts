@@ -1,0 +1,361 @@
+// Segments: lists of contacts built by recorded steps (add, remove, refine, one contact in or out), undone step
+// by step, saved as criteria and reapplied, and logged as one interaction per line. Every step is a handful of
+// set-based statements in one transaction, whatever the size of the segment.
+import { contacts, interactions, numberSeries, salespeople, segments as segmentQueries, setup as setupQueries, type Executor, type SegmentRow, type SegmentStepRow } from '@crm/db'
+import type { Actor, CoreDeps } from '../deps.ts'
+import { DomainError, invalidField } from '../errors.ts'
+import { parseDateTime } from '../dates.ts'
+import { cleanText } from '../text/normalize.ts'
+import { parseSegmentFilter } from './filter.ts'
+
+export type SegmentAction = SegmentStepRow['action']
+export type Expand = 'companies' | 'persons' | null
+
+export interface Segment {
+  no: string
+  description: string
+  salespersonCode: string | null
+  campaignNo: string | null
+  lines: number
+  createdAt: string
+  loggedAt: string | null
+  logCanceledAt: string | null
+  followUpOf: string | null
+}
+
+export interface SegmentStep {
+  seq: number
+  action: SegmentAction
+  criteria: string
+  options: StepOptions
+  added: number
+  removed: number
+  at: string
+  actor: string | null
+  undone: boolean
+}
+
+export interface StepOptions {
+  any?: boolean
+  allowExisting?: boolean
+  expand?: Expand
+}
+
+function toSegment(row: SegmentRow, lines: number): Segment {
+  return {
+    no: row.no,
+    description: row.description,
+    salespersonCode: row.salesperson_code,
+    campaignNo: row.campaign_no,
+    lines,
+    createdAt: row.created_at,
+    loggedAt: row.logged_at,
+    logCanceledAt: row.log_canceled_at,
+    followUpOf: row.follow_up_of,
+  }
+}
+
+function toStep(row: SegmentStepRow): SegmentStep {
+  return {
+    seq: row.seq,
+    action: row.action,
+    criteria: row.criteria,
+    options: row.options ? (JSON.parse(row.options) as StepOptions) : {},
+    added: row.added,
+    removed: row.removed,
+    at: row.at,
+    actor: row.actor,
+    undone: row.undone_at !== null,
+  }
+}
+
+const key = (v: string) => v.trim().toUpperCase()
+
+export async function requireSegment(db: Executor, no: string): Promise<SegmentRow> {
+  const row = await segmentQueries.find(db, key(no))
+  if (!row) throw new DomainError('SEGMENT_NOT_FOUND', `There is no segment ${key(no)}. See them with: segment list`, { field: 'segment' })
+  return row
+}
+
+function requireOpen(row: SegmentRow): void {
+  if (row.logged_at && !row.log_canceled_at) {
+    throw new DomainError('SEGMENT_LOGGED', `Segment ${row.no} has been logged, so its contacts are fixed. Make a follow-up: segment log ${row.no} ... --follow-up, or cancel the log first: segment cancel-log ${row.no}`, { field: 'segment' })
+  }
+}
+
+async function describe(db: Executor, row: SegmentRow): Promise<Segment> {
+  return toSegment(row, await segmentQueries.countLines(db, row.no))
+}
+
+export interface CreateSegmentInput {
+  description: string
+  salespersonCode?: string
+  campaignNo?: string
+}
+
+/** Creates an empty segment numbered from the SEGMENT series. */
+export async function createSegment(deps: CoreDeps, actor: Actor, input: CreateSegmentInput): Promise<Segment> {
+  const now = deps.clock().toISOString()
+  return deps.database.db.transaction().execute(async (trx) => {
+    const description = cleanText(input.description)
+    if (!description) throw invalidField('description', 'Describe the segment.', 'segment new "Fishing companies in Iceland"')
+    if ([...description].length > 100) throw invalidField('description', `The description is ${[...description].length} characters long; at most 100 are allowed.`)
+    const salesperson = input.salespersonCode ? key(input.salespersonCode) : (actor.salespersonCode ?? null)
+    if (salesperson && !(await salespeople.find(trx, salesperson))) throw invalidField('salesperson', `There is no salesperson ${salesperson}.`, '--salesperson SG')
+    const campaignNo = input.campaignNo ? key(input.campaignNo) : null
+    if (campaignNo && !(await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst())) {
+      throw invalidField('campaign', `There is no campaign ${campaignNo}.`, 'campaign list')
+    }
+    const no = await numberSeries.takeNext(trx, 'SEGMENT', now)
+    await segmentQueries.insertSegment(trx, { no, description, salesperson_code: salesperson, campaign_no: campaignNo, template_code: null, subject: null, created_at: now, created_by: actor.id, follow_up_of: null })
+    return describe(trx, (await segmentQueries.find(trx, no))!)
+  })
+}
+
+export interface StepResult {
+  segment: Segment
+  step: SegmentStep
+}
+
+async function finishStep(trx: Executor, segmentNo: string, stepId: number, added: number, removed: number): Promise<StepResult> {
+  await segmentQueries.setStepCounts(trx, stepId, added, removed)
+  const steps = await segmentQueries.listSteps(trx, segmentNo)
+  const step = steps.find((s) => s.id === stepId)!
+  return { segment: await describe(trx, (await segmentQueries.find(trx, segmentNo))!), step: toStep(step) }
+}
+
+export interface FilterStepInput {
+  no: string
+  /** Filter terms, e.g. ["industry=FISHING", "country=IS"]. */
+  terms: string[]
+  any?: boolean
+  /** add only: contacts already in the segment may get a second line. */
+  allowExisting?: boolean
+  /** add only: also the companies of added persons, or the persons of added companies. */
+  expand?: Expand
+}
+
+async function runStep(deps: CoreDeps, actor: Actor, segmentNo: string, action: SegmentAction, criteria: string[], options: StepOptions, trx: Executor): Promise<StepResult> {
+  const now = deps.clock()
+  const at = now.toISOString()
+  const segment = await requireSegment(trx, segmentNo)
+  requireOpen(segment)
+  if (action === 'add-contact' || action === 'remove-contact') {
+    const contactNo = key(criteria[0] ?? '')
+    const contact = contactNo ? await contacts.find(trx, contactNo) : undefined
+    if (!contact || contact.erased_at) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${contactNo || '(none given)'}. Find the number with: contact find <name>`, { field: 'contact' })
+    if (action === 'add-contact') {
+      if (contact.exclude_from_segments) throw new DomainError('EXCLUDED_FROM_SEGMENTS', `${contact.no} (${contact.name}) is marked "exclude from segments" and never enters a segment.`, { field: 'contact' })
+      if (contact.privacy_blocked) throw new DomainError('PRIVACY_BLOCKED', `${contact.no} (${contact.name}) is privacy blocked and cannot be put in a segment.`, { field: 'contact' })
+    }
+    const step = await segmentQueries.insertStep(trx, { segment_no: segment.no, action, criteria: contact.no, options: JSON.stringify(options), at, actor: actor.id })
+    if (action === 'add-contact') {
+      const added = await segmentQueries.addMatching(trx, { segmentNo: segment.no, stepId: step.id, filter: null, contactNo: contact.no, allowExisting: options.allowExisting === true, expand: options.expand ?? null, now: at })
+      if (added === 0) throw new DomainError('ALREADY_IN_SEGMENT', `${contact.no} is already in segment ${segment.no}; add it again with --allow-existing.`, { field: 'contact' })
+      return finishStep(trx, segment.no, step.id, added, 0)
+    }
+    const removed = await segmentQueries.removeLines(trx, { segmentNo: segment.no, stepId: step.id, filter: null, keepMatching: false, contactNo: contact.no })
+    if (removed === 0) throw new DomainError('NOT_IN_SEGMENT', `${contact.no} is not in segment ${segment.no}.`, { field: 'contact' })
+    return finishStep(trx, segment.no, step.id, 0, removed)
+  }
+  const filter = await parseSegmentFilter(trx, criteria, { any: options.any === true, now })
+  const step = await segmentQueries.insertStep(trx, { segment_no: segment.no, action, criteria: criteria.join(' '), options: JSON.stringify(options), at, actor: actor.id })
+  if (action === 'add') {
+    const added = await segmentQueries.addMatching(trx, { segmentNo: segment.no, stepId: step.id, filter, allowExisting: options.allowExisting === true, expand: options.expand ?? null, now: at })
+    return finishStep(trx, segment.no, step.id, added, 0)
+  }
+  const removed = await segmentQueries.removeLines(trx, { segmentNo: segment.no, stepId: step.id, filter, keepMatching: action === 'refine' })
+  return finishStep(trx, segment.no, step.id, 0, removed)
+}
+
+function stepOptions(input: FilterStepInput, action: SegmentAction): StepOptions {
+  if (action !== 'add' && (input.allowExisting || input.expand)) {
+    throw invalidField(input.allowExisting ? 'allow-existing' : 'expand', '--allow-existing and --expand apply to segment add only.')
+  }
+  return { ...(input.any ? { any: true } : {}), ...(input.allowExisting ? { allowExisting: true } : {}), ...(input.expand ? { expand: input.expand } : {}) }
+}
+
+/** Adds the contacts matching a filter. */
+export async function addToSegment(deps: CoreDeps, actor: Actor, input: FilterStepInput): Promise<StepResult> {
+  return deps.database.db.transaction().execute((trx) => runStep(deps, actor, input.no, 'add', input.terms, stepOptions(input, 'add'), trx))
+}
+
+/** Removes the contacts matching a filter. */
+export async function removeFromSegment(deps: CoreDeps, actor: Actor, input: FilterStepInput): Promise<StepResult> {
+  return deps.database.db.transaction().execute((trx) => runStep(deps, actor, input.no, 'remove', input.terms, stepOptions(input, 'remove'), trx))
+}
+
+/** Keeps only the contacts matching a filter. */
+export async function refineSegment(deps: CoreDeps, actor: Actor, input: FilterStepInput): Promise<StepResult> {
+  return deps.database.db.transaction().execute((trx) => runStep(deps, actor, input.no, 'refine', input.terms, stepOptions(input, 'refine'), trx))
+}
+
+/** Puts one contact in by hand (never one excluded from segments or privacy blocked). */
+export async function addContactToSegment(deps: CoreDeps, actor: Actor, input: { no: string; contactNo: string; allowExisting?: boolean }): Promise<StepResult> {
+  return deps.database.db.transaction().execute((trx) => runStep(deps, actor, input.no, 'add-contact', [input.contactNo], input.allowExisting ? { allowExisting: true } : {}, trx))
+}
+
+/** Takes one contact out by hand. */
+export async function removeContactFromSegment(deps: CoreDeps, actor: Actor, input: { no: string; contactNo: string }): Promise<StepResult> {
+  return deps.database.db.transaction().execute((trx) => runStep(deps, actor, input.no, 'remove-contact', [input.contactNo], {}, trx))
+}
+
+/** Undoes the last step that is not undone yet; again and again, back to the empty segment. */
+export async function undoSegmentStep(deps: CoreDeps, _actor: Actor, no: string): Promise<StepResult> {
+  const now = deps.clock().toISOString()
+  return deps.database.db.transaction().execute(async (trx) => {
+    const segment = await requireSegment(trx, no)
+    requireOpen(segment)
+    const steps = await segmentQueries.listSteps(trx, segment.no)
+    const last = [...steps].reverse().find((s) => s.undone_at === null)
+    if (!last) throw new DomainError('NOTHING_TO_UNDO', `Segment ${segment.no} has no step to undo.`, { field: 'segment' })
+    await segmentQueries.undoStep(trx, last, now)
+    const step = (await segmentQueries.listSteps(trx, segment.no)).find((s) => s.id === last.id)!
+    return { segment: await describe(trx, segment), step: toStep(step) }
+  })
+}
+
+/** Saves the segment's steps (undone ones left out) under a code, to reapply to today's data later. */
+export async function saveSegmentCriteria(deps: CoreDeps, _actor: Actor, input: { no: string; code: string; description?: string }) {
+  const now = deps.clock().toISOString()
+  return deps.database.db.transaction().execute(async (trx) => {
+    const segment = await requireSegment(trx, input.no)
+    const code = key(input.code)
+    if (!/^[A-Z0-9][A-Z0-9_-]{0,19}$/.test(code)) throw invalidField('code', `"${input.code}" is not a criteria code: up to 20 letters, digits, - and _.`, 'segment save-criteria SG00001 FISH-IS')
+    const steps = (await segmentQueries.listSteps(trx, segment.no)).filter((s) => s.undone_at === null).map((s) => ({ action: s.action, criteria: s.criteria, options: s.options ? JSON.parse(s.options) : {} }))
+    if (steps.length === 0) throw new DomainError('NO_STEPS', `Segment ${segment.no} has no steps to save.`, { field: 'segment' })
+    const description = cleanText(input.description) || segment.description
+    await segmentQueries.saveCriteria(trx, { code, description, steps: JSON.stringify(steps), created_at: now })
+    return { code, description, steps }
+  })
+}
+
+/** Applies saved criteria to a segment: every saved step again, in order, on today's data. */
+export async function applySegmentCriteria(deps: CoreDeps, actor: Actor, input: { no: string; code: string }): Promise<{ segment: Segment; steps: SegmentStep[] }> {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const saved = await segmentQueries.findCriteria(trx, key(input.code))
+    if (!saved) {
+      const known = (await segmentQueries.listCriteria(trx)).map((c) => c.code)
+      throw invalidField('code', `There are no saved criteria ${key(input.code)}. Saved: ${known.join(', ') || '(none yet)'}.`, 'segment save-criteria SG00001 FISH-IS')
+    }
+    const steps = JSON.parse(saved.steps) as Array<{ action: SegmentAction; criteria: string; options: StepOptions }>
+    const done: SegmentStep[] = []
+    for (const s of steps) {
+      const criteria = s.action === 'add-contact' || s.action === 'remove-contact' ? [s.criteria] : splitTerms(s.criteria)
+      try {
+        done.push((await runStep(deps, actor, input.no, s.action, criteria, s.options, trx)).step)
+      } catch (error) {
+        // A contact added by hand that has since left the segment rules is skipped, not fatal.
+        if (error instanceof DomainError && ['ALREADY_IN_SEGMENT', 'NOT_IN_SEGMENT', 'EXCLUDED_FROM_SEGMENTS', 'PRIVACY_BLOCKED', 'CONTACT_NOT_FOUND'].includes(error.code)) continue
+        throw error
+      }
+    }
+    return { segment: await describe(trx, await requireSegment(trx, input.no)), steps: done }
+  })
+}
+
+/** Splits stored criteria text back into terms (terms were joined by spaces; quoted values keep theirs). */
+function splitTerms(text: string): string[] {
+  return text.match(/(?:[^\s"]+|"[^"]*")+/g)?.map((t) => t.replace(/"/g, '')) ?? []
+}
+
+export interface LogSegmentInput {
+  no: string
+  templateCode: string
+  subject: string
+  /** When the communication happened (default now). */
+  date?: string
+  /** Create a follow-up segment with the same contacts. */
+  followUp?: boolean
+}
+
+/**
+ * Logs one interaction per line with the template (and the segment's campaign), in one transaction and a few
+ * set-based statements; an email template queues one message per line with an address. Optionally creates a
+ * follow-up segment with the same contacts.
+ */
+export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegmentInput) {
+  const now = deps.clock().toISOString()
+  return deps.database.db.transaction().execute(async (trx) => {
+    const segment = await requireSegment(trx, input.no)
+    if (segment.logged_at && !segment.log_canceled_at) throw new DomainError('SEGMENT_LOGGED', `Segment ${segment.no} was already logged on ${segment.logged_at.slice(0, 10)}.`, { field: 'segment' })
+    const template = await interactions.findTemplate(trx, key(input.templateCode))
+    if (!template) {
+      const known = (await interactions.listTemplates(trx)).map((t) => t.code)
+      throw invalidField('template', `There is no interaction template ${key(input.templateCode)}. Templates: ${known.join(', ')}.`, `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
+    }
+    const subject = cleanText(input.subject)
+    if (!subject) throw invalidField('subject', 'Give the subject of what was sent or said.', `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
+    const lines = await segmentQueries.countLines(trx, segment.no)
+    if (lines === 0) throw new DomainError('SEGMENT_EMPTY', `Segment ${segment.no} has no contacts; add some first: segment add ${segment.no} country=IS`, { field: 'segment' })
+    const occurredAt = input.date ? parseDateTime(input.date, 'date') : now
+    const currency = (await setupQueries.get(trx)).currency_code
+    const numbering = await numberSeries.takeBlock(trx, 'INTERACTION', lines, now)
+    const result = await segmentQueries.logLines(trx, {
+      segmentNo: segment.no,
+      numbering,
+      template: { ...template, unit_cost_minor: Number(template.unit_cost_minor) },
+      subject,
+      campaignNo: segment.campaign_no,
+      salespersonCode: segment.salesperson_code,
+      currency,
+      occurredAt,
+      now,
+      actor: actor.id,
+      queueEmail: template.channel === 'email',
+    })
+    await segmentQueries.update(trx, segment.no, { logged_at: now, log_canceled_at: null, template_code: template.code, subject })
+    let followUp: Segment | null = null
+    if (input.followUp) {
+      const no = await numberSeries.takeNext(trx, 'SEGMENT', now)
+      await segmentQueries.insertSegment(trx, { no, description: `Follow-up of ${segment.no}: ${segment.description}`.slice(0, 100), salesperson_code: segment.salesperson_code, campaign_no: segment.campaign_no, template_code: null, subject: null, created_at: now, created_by: actor.id, follow_up_of: segment.no })
+      await segmentQueries.copyLines(trx, segment.no, no, now)
+      followUp = await describe(trx, (await segmentQueries.find(trx, no))!)
+    }
+    return { segment: await describe(trx, (await segmentQueries.find(trx, segment.no))!), logged: result.logged, queued: result.queued, templateCode: template.code, followUp }
+  })
+}
+
+/** Cancels a logged segment: its entries are canceled (never deleted), unsent emails withdrawn. */
+export async function cancelSegmentLog(deps: CoreDeps, _actor: Actor, no: string) {
+  const now = deps.clock().toISOString()
+  return deps.database.db.transaction().execute(async (trx) => {
+    const segment = await requireSegment(trx, no)
+    if (!segment.logged_at || segment.log_canceled_at) throw new DomainError('SEGMENT_NOT_LOGGED', `Segment ${segment.no} is not logged, so there is nothing to cancel.`, { field: 'segment' })
+    const canceled = await segmentQueries.cancelLoggedEntries(trx, segment.no, now)
+    await segmentQueries.update(trx, segment.no, { log_canceled_at: now })
+    return { segment: await describe(trx, (await segmentQueries.find(trx, segment.no))!), canceled }
+  })
+}
+
+/** A segment with its steps and composition. */
+export async function getSegmentDetails(deps: CoreDeps, no: string) {
+  const db = deps.database.db
+  const row = await requireSegment(db, no)
+  return {
+    segment: await describe(db, row),
+    steps: (await segmentQueries.listSteps(db, row.no)).map(toStep),
+    composition: await segmentQueries.composition(db, row.no),
+  }
+}
+
+/** All segments with their sizes. */
+export async function listSegments(deps: CoreDeps): Promise<Segment[]> {
+  return (await segmentQueries.list(deps.database.db)).map((r) => toSegment(r, r.lines))
+}
+
+/** A page of a segment's contacts in line order. */
+export async function listSegmentContacts(deps: CoreDeps, no: string, page: { limit?: number; offset?: number } = {}) {
+  const db = deps.database.db
+  const row = await requireSegment(db, no)
+  const limit = Math.max(1, Math.min(page.limit ?? 50, 1000))
+  const offset = Math.max(0, page.offset ?? 0)
+  const lines = await segmentQueries.listLines(db, row.no, limit + 1, offset)
+  return {
+    segmentNo: row.no,
+    total: await segmentQueries.countLines(db, row.no),
+    contacts: lines.slice(0, limit).map((l) => ({ no: l.contact_no, name: l.name, type: l.type, companyName: l.company_name, city: l.city, countryCode: l.country_code, salespersonCode: l.salesperson_code, email: l.email })),
+    hasMore: lines.length > limit,
+    offset,
+  }
+}

@@ -1,0 +1,131 @@
+import { describeEachDialect } from '@crm/db/testing'
+import { beforeEach, expect, it } from 'vitest'
+import {
+  addContactToSegment,
+  addToSegment,
+  applySegmentCriteria,
+  cancelSegmentLog,
+  createContact,
+  createSegment,
+  getInteractionStatistics,
+  getSegmentDetails,
+  listSegmentContacts,
+  logInteraction,
+  logSegment,
+  refineSegment,
+  removeFromSegment,
+  saveSegmentCriteria,
+  undoSegmentStep,
+  createCoreDeps,
+} from '../src/index.ts'
+import { admin, countRows, domainError, useCore, NOW } from './builders.ts'
+
+describeEachDialect('segments', (dialect) => {
+  const core = useCore(dialect)
+  const names = async (no: string) => (await listSegmentContacts(core.deps, no, { limit: 100 })).contacts.map((c) => c.name).sort()
+
+  beforeEach(async () => {
+    const company = async (name: string, extra: Record<string, unknown>) => (await createContact(core.deps, admin, { type: 'company', name, ...extra })).contact.no
+    const hekla = await company('Hekla Útgerð ehf', { countryCode: 'IS', city: 'Reykjavík', industryGroups: ['FISHING'], businessRelations: ['PROSPECT'], email: 'info@hekla.is' })
+    await company('Eldey Fiskur hf', { countryCode: 'IS', city: 'Ísafjörður', industryGroups: ['FISHING'], email: 'eldey@eldey.is' })
+    await company('Norsk Fisk AS', { countryCode: 'NO', industryGroups: ['FISHING'], businessRelations: ['PROSPECT'] })
+    await company('Bónus Verslun ehf', { countryCode: 'IS', industryGroups: ['RETAIL'], businessRelations: ['PROSPECT'] })
+    await company('Excluded Fiskur ehf', { countryCode: 'IS', industryGroups: ['FISHING'], excludeFromSegments: true })
+    await createContact(core.deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla, email: 'thora@hekla.is' })
+  })
+
+  it('runs acceptance scenario 5: add, remove, refine, undo, save and reapply to today\'s data', async () => {
+    const seg = await createSegment(core.deps, admin, { description: 'Fishing in Iceland' })
+    expect(seg.no).toBe('SG00001')
+    // The company's industry counts for its person; the excluded company never enters.
+    let r = await addToSegment(core.deps, admin, { no: seg.no, terms: ['industry=FISHING', 'country=is'] })
+    expect(r.step.added).toBe(3)
+    expect(await names(seg.no)).toEqual(['Eldey Fiskur hf', 'Hekla Útgerð ehf', 'Þóra Guðmundsdóttir'])
+    await logInteraction(core.deps, admin, { contactNo: 'CT000002', templateCode: 'EMAIL-OUT', subject: 'Offer', date: '2026-11-10' })
+    r = await removeFromSegment(core.deps, admin, { no: seg.no, terms: ['interaction:EMAIL-OUT:30d'] })
+    expect(r.step.removed).toBe(1)
+    expect(await names(seg.no)).toEqual(['Hekla Útgerð ehf', 'Þóra Guðmundsdóttir'])
+    r = await refineSegment(core.deps, admin, { no: seg.no, terms: ['relation=PROSPECT'] })
+    expect(r.segment.lines).toBe(2)
+    await undoSegmentStep(core.deps, admin, seg.no)
+    expect(r.step.action).toBe('refine')
+    const saved = await saveSegmentCriteria(core.deps, admin, { no: seg.no, code: 'fish-is' })
+    expect(saved.steps.map((s) => s.action)).toEqual(['add', 'remove'])
+
+    // Next week: a new fishing company, and the email is older than 30 days for nobody; the criteria re-evaluate.
+    await createContact(core.deps, admin, { type: 'company', name: 'Brim Sjávarútvegur hf', countryCode: 'IS', industryGroups: ['FISHING'] })
+    const later = { ...core.deps, clock: () => new Date(NOW.getTime() + 7 * 86_400_000) }
+    const next = await createSegment(later, admin, { description: 'Fishing in Iceland, week 2' })
+    const applied = await applySegmentCriteria(later, admin, { no: next.no, code: 'FISH-IS' })
+    expect(applied.steps).toHaveLength(2)
+    expect(await names(next.no)).toEqual(['Brim Sjávarútvegur hf', 'Hekla Útgerð ehf', 'Þóra Guðmundsdóttir'])
+    const details = await getSegmentDetails(core.deps, seg.no)
+    expect(details.steps.map((s) => [s.action, s.undone])).toEqual([['add', false], ['remove', false], ['refine', true]])
+  })
+
+  it('never adds a contact excluded from segments (scenario 6), by filter or by hand', async () => {
+    const seg = await createSegment(core.deps, admin, { description: 'All' })
+    await addToSegment(core.deps, admin, { no: seg.no, terms: ['name~fisk'] })
+    expect(await names(seg.no)).toEqual(['Eldey Fiskur hf', 'Norsk Fisk AS'])
+    const excluded = await domainError(addContactToSegment(core.deps, admin, { no: seg.no, contactNo: 'CT000005' }))
+    expect(excluded.code).toBe('EXCLUDED_FROM_SEGMENTS')
+    expect(await countRows(core.database, 'segment_lines')).toBe(2)
+  })
+
+  it('adds the persons of matched companies and skips contacts already in unless allowed', async () => {
+    const seg = await createSegment(core.deps, admin, { description: 'Hekla' })
+    const r = await addToSegment(core.deps, admin, { no: seg.no, terms: ['no=CT000001'], expand: 'persons' })
+    expect(r.step.added).toBe(2)
+    expect((await addToSegment(core.deps, admin, { no: seg.no, terms: ['no=CT000001'] })).step.added).toBe(0)
+    expect((await addToSegment(core.deps, admin, { no: seg.no, terms: ['no=CT000001'], allowExisting: true })).step.added).toBe(1)
+    await undoSegmentStep(core.deps, admin, seg.no)
+    await undoSegmentStep(core.deps, admin, seg.no)
+    await undoSegmentStep(core.deps, admin, seg.no)
+    expect((await domainError(undoSegmentStep(core.deps, admin, seg.no))).code).toBe('NOTHING_TO_UNDO')
+    expect(await countRows(core.database, 'segment_lines')).toBe(0)
+  })
+
+  it('logs a segment in one go, queues emails, makes a follow-up, and cancels it again (scenario 8)', async () => {
+    const seg = await createSegment(core.deps, admin, { description: 'Iceland' })
+    await addToSegment(core.deps, admin, { no: seg.no, terms: ['country=IS', 'has:email'] })
+    const logged = await logSegment(core.deps, admin, { no: seg.no, templateCode: 'EMAIL-OUT', subject: 'Autumn offer', followUp: true })
+    expect(logged.logged).toBe(3)
+    expect(logged.queued).toBe(3)
+    expect(logged.followUp?.lines).toBe(3)
+    const entries = await core.database.db.selectFrom('interaction_log_entries').select(['no', 'segment_no', 'source']).orderBy('no').execute()
+    expect(entries.map((e) => e.no)).toEqual(['IL00000001', 'IL00000002', 'IL00000003'])
+    expect(entries.every((e) => e.segment_no === seg.no && e.source === 'segment')).toBe(true)
+    // The series continues after the block.
+    expect((await logInteraction(core.deps, admin, { contactNo: 'CT000002', templateCode: 'CALL-OUT', subject: 'x' })).interaction.no).toBe('IL00000004')
+    expect((await domainError(addToSegment(core.deps, admin, { no: seg.no, terms: ['country=NO'] }))).code).toBe('SEGMENT_LOGGED')
+    expect((await getInteractionStatistics(core.deps, 'CT000002')).count).toBe(2)
+    const canceled = await cancelSegmentLog(core.deps, admin, seg.no)
+    expect(canceled.canceled).toBe(3)
+    expect((await getInteractionStatistics(core.deps, 'CT000002')).count).toBe(1)
+    expect(await countRows(core.database, 'interaction_log_entries')).toBe(4)
+  })
+
+  it('refuses bad filters naming the term and listing what is allowed, and changes nothing', async () => {
+    const seg = await createSegment(core.deps, admin, { description: 'Bad' })
+    const unknownField = await domainError(addToSegment(core.deps, admin, { no: seg.no, terms: ['colour=red'] }))
+    expect(unknownField.field).toBe('filter')
+    expect(unknownField.message).toContain('"colour=red": unknown field "colour"')
+    expect(unknownField.message).toContain('industry')
+    expect((await domainError(addToSegment(core.deps, admin, { no: seg.no, terms: ['industry=SPACE'] }))).message).toContain('FISHING')
+    expect((await domainError(addToSegment(core.deps, admin, { no: seg.no, terms: ['interaction:NOPE:30d'] }))).message).toContain('CALL-OUT')
+    expect((await domainError(addToSegment(core.deps, admin, { no: seg.no, terms: ['interaction:EMAIL-OUT:soon'] }))).message).toContain('30d')
+    expect((await domainError(addToSegment(core.deps, admin, { no: seg.no, terms: ['wibble'] }))).message).toContain('unknown filter')
+    expect((await domainError(addToSegment(core.deps, admin, { no: 'SG99999', terms: ['country=IS'] }))).code).toBe('SEGMENT_NOT_FOUND')
+    expect(await countRows(core.database, 'segment_steps')).toBe(0)
+    expect(await countRows(core.database, 'segment_lines')).toBe(0)
+  })
+
+  it('matches city case- and accent-insensitively and combines terms with --any', async () => {
+    const seg = await createSegment(core.deps, admin, { description: 'Cities' })
+    await addToSegment(core.deps, admin, { no: seg.no, terms: ['city=reykjavik,ISAFJORDUR'], any: true })
+    expect(await names(seg.no)).toEqual(['Eldey Fiskur hf', 'Hekla Útgerð ehf', 'Þóra Guðmundsdóttir'])
+    const other = await createSegment(createCoreDeps(core.database, { clock: () => NOW }), admin, { description: 'Any' })
+    await addToSegment(core.deps, admin, { no: other.no, terms: ['country=NO', 'industry=RETAIL'], any: true })
+    expect(await names(other.no)).toEqual(['Bónus Verslun ehf', 'Norsk Fisk AS'])
+  })
+})

@@ -1,0 +1,402 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
+import type { Database, OpportunityStatus, SegmentRow, SegmentStepRow } from '../schema.ts'
+import type { Executor } from './executor.ts'
+
+/** Contact columns a segment filter compares exactly (values already resolved to stored spellings). */
+export type SegmentFieldColumn = 'no' | 'type' | 'country_code' | 'city' | 'post_code' | 'county' | 'salesperson_code' | 'language_code' | 'territory_code' | 'company_no' | 'job_title'
+export type SegmentPresenceColumn = 'email' | 'phone' | 'mobile' | 'website' | 'company_no' | 'salesperson_code'
+export type ClassificationTable = 'contact_industry_groups' | 'contact_business_relations' | 'contact_mailing_groups' | 'contact_job_responsibilities'
+
+/** One condition of a segment filter, as core's parser resolves it; `negate` turns it into "does not". */
+export type SegmentCondition =
+  | { kind: 'field'; column: SegmentFieldColumn; values: string[]; negate: boolean }
+  | { kind: 'name-contains'; folded: string; negate: boolean }
+  | { kind: 'has'; column: SegmentPresenceColumn; negate: boolean }
+  | { kind: 'classification'; table: ClassificationTable; codes: string[]; viaCompany: boolean; negate: boolean }
+  | { kind: 'profile'; question: string; answers: string[]; negate: boolean }
+  | { kind: 'interaction'; templates: string[] | null; from: string | null; to: string | null; negate: boolean }
+  | { kind: 'opportunity'; status: 'open' | 'won' | 'lost' | 'any'; stage: number | null; negate: boolean }
+  | { kind: 'campaign'; campaignNo: string; responded: boolean; negate: boolean }
+  | { kind: 'segment'; segmentNo: string; negate: boolean }
+
+export interface SegmentFilter {
+  match: 'all' | 'any'
+  conditions: SegmentCondition[]
+}
+
+type CEb = ExpressionBuilder<Database & { c: Database['contacts'] }, 'c'>
+
+/** `x` as a condition that is false (not null) where x is null, so negations and refines are two-valued. */
+const truth = (x: Expression<SqlBool>) => sql<SqlBool>`(case when ${x} then 1 else 0 end) = 1`
+const falsity = (x: Expression<SqlBool>) => sql<SqlBool>`(case when ${x} then 1 else 0 end) = 0`
+const never = sql<SqlBool>`1 = 0`
+
+function condition(eb: CEb, db: Executor, cond: SegmentCondition): Expression<SqlBool> {
+  switch (cond.kind) {
+    case 'field':
+      return cond.values.length ? eb(`c.${cond.column}`, 'in', cond.values) : never
+    case 'name-contains':
+      return eb('c.name_folded', 'like', `%${cond.folded.replace(/[%_\\]/g, (m) => `\\${m}`)}%`)
+    case 'has':
+      return eb.and([eb(`c.${cond.column}`, 'is not', null), eb(`c.${cond.column}`, '!=', '')])
+    case 'classification': {
+      if (!cond.codes.length) return never
+      const own = eb('c.no', 'in', db.selectFrom(cond.table).select('contact_no').where('code', 'in', cond.codes))
+      if (!cond.viaCompany) return own
+      // A company's industry group or business relation counts for its persons, as in Business Central.
+      return eb.or([own, eb('c.company_no', 'in', db.selectFrom(cond.table).select('contact_no').where('code', 'in', cond.codes))])
+    }
+    case 'profile':
+      return eb('c.no', 'in', db.selectFrom('contact_profile_answers').select('contact_no').where('question', '=', cond.question).$if(cond.answers.length > 0, (q) => q.where('answer', 'in', cond.answers)))
+    case 'interaction': {
+      const entries = (column: 'contact_no' | 'contact_company_no') =>
+        db
+          .selectFrom('interaction_log_entries')
+          .select(column)
+          .where('canceled', '=', 0)
+          .$if(cond.templates !== null, (q) => q.where('template_code', 'in', cond.templates!))
+          .$if(cond.from !== null, (q) => q.where('occurred_at', '>=', cond.from!))
+          .$if(cond.to !== null, (q) => q.where('occurred_at', '<', cond.to!))
+      // A company's history includes its persons' entries.
+      return eb.or([eb('c.no', 'in', entries('contact_no')), eb('c.no', 'in', entries('contact_company_no').where('contact_company_no', 'is not', null))])
+    }
+    case 'opportunity': {
+      const statuses: OpportunityStatus[] = cond.status === 'open' ? ['not_started', 'in_progress'] : cond.status === 'any' ? ['not_started', 'in_progress', 'won', 'lost'] : [cond.status]
+      const opps = (column: 'contact_no' | 'contact_company_no') =>
+        db
+          .selectFrom('opportunities')
+          .select(column)
+          .where('status', 'in', statuses)
+          .$if(cond.stage !== null, (q) => q.where('current_stage', '=', cond.stage!))
+      return eb.or([eb('c.no', 'in', opps('contact_no')), eb('c.no', 'in', opps('contact_company_no').where('contact_company_no', 'is not', null))])
+    }
+    case 'campaign':
+      return cond.responded
+        ? eb('c.no', 'in', db.selectFrom('interaction_log_entries').select('contact_no').where('campaign_no', '=', cond.campaignNo).where('campaign_response', '=', 1).where('canceled', '=', 0))
+        : eb('c.no', 'in', db.selectFrom('segment_lines as l').innerJoin('segments as s', 's.no', 'l.segment_no').select('l.contact_no').where('s.campaign_no', '=', cond.campaignNo))
+    case 'segment':
+      return eb('c.no', 'in', db.selectFrom('segment_lines').select('contact_no').where('segment_no', '=', cond.segmentNo))
+  }
+}
+
+/** The filter as one SQL condition on `contacts as c`. */
+export function filterExpression(eb: CEb, db: Executor, filter: SegmentFilter): Expression<SqlBool> {
+  const parts = filter.conditions.map((cond) => (cond.negate ? falsity(condition(eb, db, cond)) : truth(condition(eb, db, cond))))
+  if (parts.length === 0) return sql<SqlBool>`1 = 1`
+  return filter.match === 'all' ? eb.and(parts) : eb.or(parts)
+}
+
+/** Live contacts that may enter a segment: not erased, not excluded from segments, not privacy blocked. */
+function eligible(eb: CEb): Expression<SqlBool> {
+  return eb.and([eb('c.erased_at', 'is', null), eb('c.exclude_from_segments', '=', 0), eb('c.privacy_blocked', '=', 0)])
+}
+
+/** Distinct stored values of a text column, to resolve what a user typed case- and accent-insensitively. */
+export async function distinctValues(db: Executor, column: 'city' | 'county' | 'post_code' | 'job_title'): Promise<string[]> {
+  const rows = await db.selectFrom('contacts').select(column).distinct().where(column, 'is not', null).execute()
+  return rows.map((r) => r[column] as string)
+}
+
+/** Number of live eligible contacts matching a filter (a preview, and the count of a refine's survivors). */
+export async function countMatching(db: Executor, filter: SegmentFilter): Promise<number> {
+  const row = await db
+    .selectFrom('contacts as c')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.and([eligible(eb), filterExpression(eb, db, filter)]))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function insertSegment(db: Executor, row: Omit<SegmentRow, 'logged_at' | 'log_canceled_at'> & Partial<Pick<SegmentRow, 'logged_at' | 'log_canceled_at'>>): Promise<void> {
+  await db.insertInto('segments').values({ logged_at: null, log_canceled_at: null, ...row }).execute()
+}
+
+export async function find(db: Executor, no: string): Promise<SegmentRow | undefined> {
+  return db.selectFrom('segments').selectAll().where('no', '=', no).executeTakeFirst()
+}
+
+export async function update(db: Executor, no: string, patch: Partial<Omit<SegmentRow, 'no'>>): Promise<void> {
+  await db.updateTable('segments').set(patch).where('no', '=', no).execute()
+}
+
+export async function list(db: Executor): Promise<Array<SegmentRow & { lines: number }>> {
+  const rows = await db
+    .selectFrom('segments as s')
+    .leftJoin('segment_lines as l', 'l.segment_no', 's.no')
+    .selectAll('s')
+    .select((eb) => eb.fn.count<number>('l.id').as('lines'))
+    .groupBy(['s.no', 's.description', 's.salesperson_code', 's.campaign_no', 's.template_code', 's.subject', 's.created_at', 's.created_by', 's.logged_at', 's.log_canceled_at', 's.follow_up_of'])
+    .orderBy('s.no')
+    .execute()
+  return rows.map((r) => ({ ...r, lines: Number(r.lines) }))
+}
+
+/** Records a step and returns its id. */
+export async function insertStep(db: Executor, step: Omit<SegmentStepRow, 'id' | 'added' | 'removed' | 'undone_at' | 'seq'>): Promise<{ id: number; seq: number }> {
+  const last = await db.selectFrom('segment_steps').select((eb) => eb.fn.max('seq').as('seq')).where('segment_no', '=', step.segment_no).executeTakeFirst()
+  const seq = Number(last?.seq ?? 0) + 1
+  const row = await db.insertInto('segment_steps').values({ ...step, seq, added: 0, removed: 0, undone_at: null }).returning('id').executeTakeFirstOrThrow()
+  return { id: Number(row.id), seq }
+}
+
+export async function setStepCounts(db: Executor, id: number, added: number, removed: number): Promise<void> {
+  await db.updateTable('segment_steps').set({ added, removed }).where('id', '=', id).execute()
+}
+
+/** Steps of a segment in order (undone ones included, marked). */
+export async function listSteps(db: Executor, segmentNo: string): Promise<SegmentStepRow[]> {
+  return db.selectFrom('segment_steps').selectAll().where('segment_no', '=', segmentNo).orderBy('seq').execute()
+}
+
+async function countStepLines(db: Executor, stepId: number): Promise<number> {
+  const row = await db.selectFrom('segment_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('step_id', '=', stepId).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/**
+ * Adds the eligible contacts matching the filter (one INSERT ... SELECT), then optionally the companies of the
+ * added persons or the persons of the added companies (one more). Without `allowExisting` contacts already in
+ * the segment are skipped. Returns how many lines were added.
+ */
+export async function addMatching(
+  db: Executor,
+  input: { segmentNo: string; stepId: number; filter: SegmentFilter | null; contactNo?: string; allowExisting: boolean; expand: 'companies' | 'persons' | null; now: string },
+): Promise<number> {
+  const notYetIn = (eb: CEb) => eb('c.no', 'not in', db.selectFrom('segment_lines').select('contact_no').where('segment_no', '=', input.segmentNo))
+  await db
+    .insertInto('segment_lines')
+    .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at'])
+    .expression(
+      db
+        .selectFrom('contacts as c')
+        .select((eb) => [eb.val(input.segmentNo).as('segment_no'), 'c.no', 'c.company_no', eb.val(input.stepId).as('step_id'), eb.val(input.now).as('added_at')])
+        .where((eb) =>
+          eb.and([
+            eligible(eb),
+            input.filter ? filterExpression(eb, db, input.filter) : eb('c.no', '=', input.contactNo!),
+            ...(input.allowExisting ? [] : [notYetIn(eb)]),
+          ]),
+        ),
+    )
+    .execute()
+  if (input.expand) {
+    const ofStep = db.selectFrom('segment_lines').where('step_id', '=', input.stepId)
+    await db
+      .insertInto('segment_lines')
+      .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at'])
+      .expression(
+        db
+          .selectFrom('contacts as c')
+          .select((eb) => [eb.val(input.segmentNo).as('segment_no'), 'c.no', 'c.company_no', eb.val(input.stepId).as('step_id'), eb.val(input.now).as('added_at')])
+          .where((eb) =>
+            eb.and([
+              eligible(eb),
+              input.expand === 'companies'
+                ? eb.and([eb('c.type', '=', 'company'), eb('c.no', 'in', ofStep.select('contact_company_no').where('contact_company_no', 'is not', null))])
+                : eb.and([eb('c.type', '=', 'person'), eb('c.company_no', 'in', ofStep.select('contact_no'))]),
+              eb('c.no', 'not in', ofStep.select('contact_no')),
+              ...(input.allowExisting ? [] : [notYetIn(eb)]),
+            ]),
+          ),
+      )
+      .execute()
+  }
+  return countStepLines(db, input.stepId)
+}
+
+/**
+ * Removes lines: those whose contact matches the filter (remove), those that do not (refine), or one contact's.
+ * The removed lines are kept with the step so undo can put them back. Returns how many were removed.
+ */
+export async function removeLines(db: Executor, input: { segmentNo: string; stepId: number; filter: SegmentFilter | null; keepMatching: boolean; contactNo?: string }): Promise<number> {
+  const filter = input.filter
+  await db
+    .insertInto('segment_removed_lines')
+    .columns(['step_id', 'line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at'])
+    .expression(
+      db
+        .selectFrom('segment_lines as l')
+        .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+        .select((eb) => [eb.val(input.stepId).as('step_id'), 'l.id', 'l.segment_no', 'l.contact_no', 'l.contact_company_no', 'l.step_id', 'l.added_at'])
+        .where('l.segment_no', '=', input.segmentNo)
+        .where((eb) => {
+          if (!filter) return eb('l.contact_no', '=', input.contactNo!)
+          const matches = filterExpression(eb, db, filter)
+          return input.keepMatching ? falsity(matches) : matches
+        }),
+    )
+    .execute()
+  const removed = db.selectFrom('segment_removed_lines').select('line_id').where('step_id', '=', input.stepId)
+  await db.deleteFrom('segment_lines').where('id', 'in', removed).execute()
+  const row = await db.selectFrom('segment_removed_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('step_id', '=', input.stepId).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Reverts a step: deletes the lines it added and puts back the lines it removed; marks it undone. */
+export async function undoStep(db: Executor, step: SegmentStepRow, now: string): Promise<void> {
+  await db.deleteFrom('segment_lines').where('step_id', '=', step.id).execute()
+  await db
+    .insertInto('segment_lines')
+    .columns(['id', 'segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at'])
+    .expression(db.selectFrom('segment_removed_lines').select(['line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at']).where('step_id', '=', step.id))
+    .execute()
+  await db.deleteFrom('segment_removed_lines').where('step_id', '=', step.id).execute()
+  await db.updateTable('segment_steps').set({ undone_at: now }).where('id', '=', step.id).execute()
+}
+
+export async function countLines(db: Executor, segmentNo: string): Promise<number> {
+  const row = await db.selectFrom('segment_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', segmentNo).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** A page of a segment's lines with the contact's name, company, city, country and salesperson, by line order. */
+export async function listLines(db: Executor, segmentNo: string, limit: number, offset: number) {
+  return db
+    .selectFrom('segment_lines as l')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+    .select(['l.id', 'l.contact_no', 'c.name', 'c.type', 'c.company_name', 'c.city', 'c.country_code', 'c.salesperson_code', 'c.email', 'l.added_at'])
+    .where('l.segment_no', '=', segmentNo)
+    .orderBy('l.id')
+    .limit(limit)
+    .offset(offset)
+    .execute()
+}
+
+/**
+ * Logs one interaction per line in three statements: numbers are taken as a block from the series, entries are
+ * inserted from the lines (numbered by line order), and for an email template one outbox row per entry whose
+ * contact has an address. Returns the counts.
+ */
+export async function logLines(
+  db: Executor,
+  input: {
+    segmentNo: string
+    numbering: { prefix: string; width: number; first: number }
+    template: { code: string; group_code: string; channel: string; unit_cost_minor: number; unit_duration_min: number; information_flow: string | null; initiated_by: string | null }
+    subject: string
+    campaignNo: string | null
+    salespersonCode: string | null
+    currency: string
+    occurredAt: string
+    now: string
+    actor: string
+    queueEmail: boolean
+  },
+): Promise<{ logged: number; queued: number }> {
+  const { prefix, width, first } = input.numbering
+  const zeros = '0'.repeat(width)
+  const counter = sql<string>`cast(cast(${first - 1} + row_number() over (order by l.id) as integer) as text)`
+  const padded = sql<string>`${prefix} || substr(${zeros} || ${counter}, length(${zeros} || ${counter}) - ${width - 1})`
+  const t = input.template
+  await db
+    .insertInto('interaction_log_entries')
+    .columns([
+      'no', 'contact_no', 'contact_company_no', 'template_code', 'group_code', 'channel', 'occurred_at', 'subject', 'salesperson_code', 'cost_minor',
+      'currency_code', 'duration_min', 'attempt_failed', 'initiated_by', 'information_flow', 'campaign_no', 'segment_no', 'campaign_response', 'source',
+      'canceled', 'created_at', 'created_by',
+    ])
+    .expression(
+      db
+        .selectFrom('segment_lines as l')
+        .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+        .select((eb) => [
+          padded.as('no'),
+          'l.contact_no',
+          'c.company_no',
+          eb.val(t.code).as('template_code'),
+          eb.val(t.group_code).as('group_code'),
+          eb.val(t.channel).as('channel'),
+          eb.val(input.occurredAt).as('occurred_at'),
+          eb.val(input.subject).as('subject'),
+          eb.fn.coalesce(eb.val(input.salespersonCode), 'c.salesperson_code').as('salesperson_code'),
+          eb.val(t.unit_cost_minor).as('cost_minor'),
+          eb.val(input.currency).as('currency_code'),
+          eb.val(t.unit_duration_min).as('duration_min'),
+          eb.val(0).as('attempt_failed'),
+          eb.val(t.initiated_by).as('initiated_by'),
+          eb.val(t.information_flow).as('information_flow'),
+          eb.val(input.campaignNo).as('campaign_no'),
+          eb.val(input.segmentNo).as('segment_no'),
+          eb.val(0).as('campaign_response'),
+          eb.val('segment').as('source'),
+          eb.val(0).as('canceled'),
+          eb.val(input.now).as('created_at'),
+          eb.val(input.actor).as('created_by'),
+        ])
+        .where('l.segment_no', '=', input.segmentNo),
+    )
+    .execute()
+  const logged = await db.selectFrom('interaction_log_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', input.segmentNo).where('created_at', '=', input.now).executeTakeFirstOrThrow()
+  let queued = 0
+  if (input.queueEmail) {
+    await db
+      .insertInto('email_outbox')
+      .columns(['interaction_no', 'contact_no', 'to_address', 'subject', 'segment_no', 'campaign_no', 'status', 'created_at'])
+      .expression(
+        db
+          .selectFrom('interaction_log_entries as i')
+          .innerJoin('contacts as c', 'c.no', 'i.contact_no')
+          .select((eb) => ['i.no', 'i.contact_no', 'c.email', 'i.subject', 'i.segment_no', 'i.campaign_no', eb.val('queued').as('status'), eb.val(input.now).as('created_at')])
+          .where('i.segment_no', '=', input.segmentNo)
+          .where('i.created_at', '=', input.now)
+          .where('c.email', 'is not', null)
+          .where('c.email', '!=', ''),
+      )
+      .execute()
+    const q = await db.selectFrom('email_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', input.segmentNo).where('created_at', '=', input.now).executeTakeFirstOrThrow()
+    queued = Number(q.n)
+  }
+  return { logged: Number(logged.n), queued }
+}
+
+/** Cancels (never deletes) the entries a segment logged; queued emails not yet sent are withdrawn. */
+export async function cancelLoggedEntries(db: Executor, segmentNo: string, now: string): Promise<number> {
+  const result = await db.updateTable('interaction_log_entries').set({ canceled: 1, canceled_at: now }).where('segment_no', '=', segmentNo).where('source', '=', 'segment').where('canceled', '=', 0).executeTakeFirst()
+  await db.updateTable('email_outbox').set({ status: 'failed', error: 'canceled with the segment' }).where('segment_no', '=', segmentNo).where('status', '=', 'queued').execute()
+  return Number(result.numUpdatedRows)
+}
+
+/** Copies a segment's lines into another (a follow-up segment), one statement. */
+export async function copyLines(db: Executor, fromNo: string, toNo: string, now: string): Promise<number> {
+  await db
+    .insertInto('segment_lines')
+    .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at'])
+    .expression(db.selectFrom('segment_lines').select((eb) => [eb.val(toNo).as('segment_no'), 'contact_no', 'contact_company_no', eb.val(null).as('step_id'), eb.val(now).as('added_at')]).where('segment_no', '=', fromNo).orderBy('id'))
+    .execute()
+  return countLines(db, toNo)
+}
+
+/** How the segment is made up: lines per industry group, country and business relation. */
+export async function composition(db: Executor, segmentNo: string) {
+  const byLink = (table: ClassificationTable) =>
+    db
+      .selectFrom('segment_lines as l')
+      .innerJoin(`${table} as k` as 'contact_industry_groups as k', 'k.contact_no', 'l.contact_no')
+      .select(['k.code', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('l.segment_no', '=', segmentNo)
+      .groupBy('k.code')
+      .orderBy('k.code')
+      .execute()
+  const countries = await db
+    .selectFrom('segment_lines as l')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+    .select(['c.country_code as code', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('l.segment_no', '=', segmentNo)
+    .groupBy('c.country_code')
+    .orderBy('c.country_code')
+    .execute()
+  const fix = (rows: Array<{ code: string | null; n: number }>) => rows.map((r) => ({ code: r.code, count: Number(r.n) }))
+  return { industry: fix(await byLink('contact_industry_groups')), relation: fix(await byLink('contact_business_relations')), country: fix(countries) }
+}
+
+export async function saveCriteria(db: Executor, row: { code: string; description: string; steps: string; created_at: string }): Promise<void> {
+  await db.insertInto('saved_segment_criteria').values(row).onConflict((oc) => oc.column('code').doUpdateSet({ description: row.description, steps: row.steps, created_at: row.created_at })).execute()
+}
+
+export async function findCriteria(db: Executor, code: string) {
+  return db.selectFrom('saved_segment_criteria').selectAll().where('code', '=', code).executeTakeFirst()
+}
+
+export async function listCriteria(db: Executor) {
+  return db.selectFrom('saved_segment_criteria').selectAll().orderBy('code').execute()
+}
