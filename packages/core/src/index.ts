@@ -32,3 +32,4 @@ export { generateActivity, type GenerateActivityInput, type GenerateActivityResu
 export * from './reports/reports.ts'
 export { parseSegmentFilter, parsePeriod, FILTER_SYNTAX } from './segments/filter.ts'
 export * from './segments/segments.ts'
+export * from './campaigns/campaigns.ts'
