@@ -52,6 +52,24 @@ describe('crm command line', () => {
     expect(again.stderr).toContain('already exists')
   })
 
+  it('builds, logs and measures a campaign segment from the shell (scenario 7), with clear errors for bad filters', async () => {
+    for (const name of ['Hekla Útgerð ehf', 'Eldey Fiskur hf', 'Brim hf']) await run('contact', 'add', 'company', name, '--country', 'IS', '--industry', 'FISHING', '--email', `info@${name.split(' ')[0]!.toLowerCase()}.is`)
+    expect((await run('campaign', 'new', 'Autumn offer', '--json')).json().campaign.no).toBe('CP0001')
+    expect((await run('segment', 'new', 'Fishing', '--campaign', 'CP0001', '--json')).json().segment.no).toBe('SG00001')
+    const added = await run('segment', 'add', 'SG00001', 'industry=FISHING', 'country=IS', '--json')
+    expect(added.json().step.added).toBe(3)
+    const logged = await run('segment', 'log', 'SG00001', 'EMAIL-OUT', 'Autumn offer', '--json')
+    expect(logged.json()).toMatchObject({ logged: 3, queued: 3 })
+    await run('campaign', 'respond', 'CP0001', 'CT000002', 'Wants a quote')
+    const stats = await run('campaign', 'stats', 'CP0001', '--json')
+    expect(stats.json()).toMatchObject({ targets: 3, responses: 1, responseRatePct: 33.3 })
+    await run('segment', 'new', 'Second')
+    const bad = await run('segment', 'add', 'SG00002', 'colour=red')
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain('unknown field "colour"')
+    expect(bad.stderr).not.toContain('    at ')
+  })
+
   it('warns about a duplicate on create and merges it from the shell', async () => {
     await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--website', 'hekla.is')
     await run('contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--company', 'CT000001')

@@ -59,11 +59,11 @@ describe('parsing', () => {
   it('suggests the closest command for a typo', () => {
     expect(parseError('contatc add company Hekla')).toMatchObject({
       code: 'UNKNOWN_COMMAND',
-      userMessage: 'Unknown command "contatc". Did you mean "contact"? Commands: contact, log, interactions, interaction, opp, setup, salesperson. Try: help',
+      userMessage: 'Unknown command "contatc". Did you mean "contact"? Commands: contact, log, interactions, interaction, opp, segment, campaign, setup, salesperson. Try: help',
     })
     expect(parseError('contact ad company Hekla').userMessage).toContain('Unknown contact command "ad". Did you mean "contact add"?')
     expect(parseError('salesperosn list').userMessage).toContain('Did you mean "salesperson"?')
-    expect(parseError('frobnicate').userMessage).toBe('Unknown command "frobnicate". Commands: contact, log, interactions, interaction, opp, setup, salesperson. Try: help')
+    expect(parseError('frobnicate').userMessage).toBe('Unknown command "frobnicate". Commands: contact, log, interactions, interaction, opp, segment, campaign, setup, salesperson. Try: help')
     expect(parseError('setup code').userMessage).toContain('Unknown setup command')
   })
 
@@ -99,6 +99,7 @@ describe('parsing', () => {
     expect(parsed.input).toEqual({
       args: { type: 'person', name: 'Þóra Guðmundsdóttir' },
       options: { company: 'ct000001', relation: ['CUST', 'PROSPECT', 'PARTNER'], 'privacy-blocked': true, profile: ['budget=1M'] },
+      words: { name: ['Þóra', 'Guðmundsdóttir'] },
     })
   })
 
@@ -130,6 +131,8 @@ describe('commands', () => {
           { group: 'interactions', summary: 'a contact\'s interaction history and statistics' },
           { group: 'interaction', summary: 'show, cancel or restore one interaction' },
           { group: 'opp', summary: 'sales opportunities: create, move through stages, close, forecast' },
+          { group: 'segment', summary: 'segments: build contact lists by filters, undo, save criteria, log' },
+          { group: 'campaign', summary: 'campaigns: segments, responses and statistics' },
           { group: 'setup', summary: 'settings, number series, codes, templates and sales cycles' },
           { group: 'salesperson', summary: 'the team\'s salespeople' },
         ],

@@ -119,9 +119,13 @@ export function parseCommandLine(commands: readonly CommandSpec[], input: string
   let index = 0
   for (const arg of spec.args) {
     if (arg.rest) {
-      const value = positionals.slice(index).join(' ')
+      const words = positionals.slice(index)
+      const value = words.join(' ')
       index = positionals.length
-      if (value) parsed.args[arg.name] = value
+      if (value) {
+        parsed.args[arg.name] = value
+        parsed.words = { ...parsed.words, [arg.name]: words }
+      }
     } else if (index < positionals.length) {
       const value = positionals[index++]!
       if (arg.choices && !arg.choices.includes(value.toLowerCase())) {

@@ -3,13 +3,14 @@ import { DomainError } from '../errors.ts'
 import { contactCommands } from './contact-commands.ts'
 import { interactionCommands } from './interaction-commands.ts'
 import { opportunityCommands } from './opportunity-commands.ts'
+import { campaignCommands, segmentCommands } from './segment-commands.ts'
 import { parseCommandLine } from './parse.ts'
 import { setupCommands } from './setup-commands.ts'
 import { commandGroups, usageOf, type CommandContext, type CommandSpec } from './spec.ts'
 import type { ResultView } from './views.ts'
 
 /** Every command of the core grammar, shared by Slack (/crm ...) and the shell (crm ...). */
-export const coreCommands: readonly CommandSpec[] = [...contactCommands, ...interactionCommands, ...opportunityCommands, ...setupCommands]
+export const coreCommands: readonly CommandSpec[] = [...contactCommands, ...interactionCommands, ...opportunityCommands, ...segmentCommands, ...campaignCommands, ...setupCommands]
 
 const GROUP_SUMMARIES: Record<string, string> = {
   contact: 'find, create, edit, merge and erase contacts',
@@ -19,6 +20,8 @@ const GROUP_SUMMARIES: Record<string, string> = {
   interactions: 'a contact\'s interaction history and statistics',
   interaction: 'show, cancel or restore one interaction',
   opp: 'sales opportunities: create, move through stages, close, forecast',
+  segment: 'segments: build contact lists by filters, undo, save criteria, log',
+  campaign: 'campaigns: segments, responses and statistics',
 }
 
 /** Help for the whole grammar, a group (e.g. "contact") or one command. */

@@ -31,6 +31,8 @@ export interface CommandContext {
 
 export interface ParsedInput {
   args: Record<string, string | undefined>
+  /** A rest argument's words one by one (a quoted word with spaces stays one word), e.g. filter terms. */
+  words?: Record<string, string[]>
   options: Record<string, string | number | boolean | string[] | undefined>
 }
 
