@@ -1,0 +1,136 @@
+import { renderText, type Contact, type ResultView } from '@crm/core'
+import { ACTION_IDS } from '../ids.ts'
+import { messages } from '../messages.ts'
+
+/** A Block Kit block; kept loose on purpose, Slack validates the shape. */
+export type Block = Record<string, unknown>
+
+export interface SlackMessage {
+  text: string
+  blocks: Block[]
+}
+
+/** Search results shown per message; the rest is behind "Show more". */
+export const SEARCH_PAGE_SIZE = 10
+const SECTION_MAX = 2900
+
+/** Escapes the three characters Slack's mrkdwn treats as markup. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } })
+const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: text.slice(0, 150), emoji: true } })
+const button = (text: string, actionId: string, value: string, style?: 'primary'): Block => ({
+  type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}),
+})
+
+/** Monospace text split into sections that stay under Slack's 3000-character limit. */
+function codeBlocks(text: string): Block[] {
+  const out: Block[] = []
+  let chunk: string[] = []
+  let size = 0
+  for (const line of text.split('\n')) {
+    if (size + line.length + 1 > SECTION_MAX && chunk.length) {
+      out.push(section('```' + escapeMrkdwn(chunk.join('\n')) + '```'))
+      chunk = []
+      size = 0
+    }
+    chunk.push(line.slice(0, SECTION_MAX))
+    size += line.length + 1
+  }
+  if (chunk.length) out.push(section('```' + escapeMrkdwn(chunk.join('\n')) + '```'))
+  return out.slice(0, 48)
+}
+
+function contactSummary(c: Contact): string {
+  const extra = [c.type === 'person' ? c.companyName : null, c.city, c.email ?? c.phone].filter(Boolean).map((v) => escapeMrkdwn(v!))
+  return `*${escapeMrkdwn(c.name)}*${c.type === 'company' ? ' (company)' : ''}  \`${c.no}\`${extra.length ? `\n${extra.join(' · ')}` : ''}`
+}
+
+/** The contact card: details, company, salesperson and the buttons for the next step. */
+export function contactCardBlocks(view: Extract<ResultView, { kind: 'contact' }>): Block[] {
+  const { contact: c, salespersonName, persons } = view.details
+  const fields: string[] = []
+  const add = (label: string, value: string | null | undefined) => {
+    if (value) fields.push(`*${label}*\n${escapeMrkdwn(value)}`)
+  }
+  add('Company', c.type === 'person' && c.companyNo ? `${c.companyName ?? ''} (${c.companyNo})`.trim() : null)
+  add('Job title', c.jobTitle)
+  add('Email', [c.email, c.email2].filter(Boolean).join(', '))
+  add('Phone', [c.phone, c.mobile].filter(Boolean).join(', '))
+  add('Address', [c.address, c.address2, [c.postCode, c.city].filter(Boolean).join(' '), c.countryCode].filter(Boolean).join(', '))
+  add('Website', c.website)
+  add('Salesperson', salespersonName ? `${salespersonName} (${c.salespersonCode})` : c.salespersonCode)
+  const blocks: Block[] = [header(`${c.name} · ${c.no}`)]
+  if (view.notice) blocks.push(section(escapeMrkdwn(view.notice)))
+  if (fields.length) blocks.push({ type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) })
+  if (persons.length) blocks.push(section(`*Persons*\n${persons.slice(0, 10).map((p) => `• ${escapeMrkdwn(p.name)} \`${p.no}\``).join('\n')}`))
+  if (view.duplicates.length) {
+    blocks.push(section(`:warning: *Possible duplicates*\n${view.duplicates.slice(0, 5).map((d) => `• ${d.score}% ${escapeMrkdwn(d.contact.name)} \`${d.contact.no}\``).join('\n')}`))
+  }
+  blocks.push({
+    type: 'actions',
+    elements: [
+      button(messages.buttons.logInteraction, ACTION_IDS.logInteraction, c.no, 'primary'),
+      button(messages.buttons.newOpportunity, ACTION_IDS.newOpportunity, c.no),
+      button(messages.buttons.edit, ACTION_IDS.editContact, c.no),
+    ],
+  })
+  return blocks
+}
+
+/** Up to ten search results, each with a Show button, and "Show more" when more match. */
+export function contactListBlocks(view: Extract<ResultView, { kind: 'contact-list' }>): Block[] {
+  const { result } = view
+  const shown = result.contacts.slice(0, SEARCH_PAGE_SIZE)
+  const blocks: Block[] = [section(`*${escapeMrkdwn(view.title)}*`)]
+  if (!shown.length) blocks.push(section(messages.noResults))
+  for (const c of shown) blocks.push({ ...section(contactSummary(c)), accessory: button(messages.buttons.show, ACTION_IDS.showContact, c.no) })
+  if (result.hasMore || result.contacts.length > shown.length) {
+    const next = JSON.stringify({ query: result.query, offset: result.offset + shown.length })
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: messages.moreResults(shown.length) }] })
+    blocks.push({ type: 'actions', elements: [button(messages.showMore, ACTION_IDS.showMore, next.slice(0, 2000))] })
+  }
+  return blocks
+}
+
+/** Renders any result view of the core grammar as a Slack message (Block Kit plus a plain-text fallback). */
+export function resultMessage(view: ResultView): SlackMessage {
+  const text = view.title.slice(0, 3000)
+  switch (view.kind) {
+    case 'contact':
+      return { text, blocks: contactCardBlocks(view) }
+    case 'contact-list':
+      return { text, blocks: contactListBlocks(view) }
+    case 'message':
+      return { text, blocks: [section(escapeMrkdwn(view.text).slice(0, SECTION_MAX))] }
+    case 'record':
+      return {
+        text,
+        blocks: [
+          section(`*${escapeMrkdwn(view.title)}*`),
+          ...chunk(view.fields.filter(([, v]) => v !== null && v !== ''), 10).map((fs) => ({
+            type: 'section', fields: fs.map(([k, v]) => ({ type: 'mrkdwn', text: `*${escapeMrkdwn(k)}*\n${escapeMrkdwn(String(typeof v === 'boolean' ? (v ? 'yes' : 'no') : v))}`.slice(0, 2000) })),
+          })),
+        ],
+      }
+    case 'table':
+    case 'help':
+      // Their plain text starts with the title, which the bold heading already shows.
+      return { text, blocks: [section(`*${escapeMrkdwn(view.title)}*`), ...codeBlocks(renderText(view).split('\n').slice(1).join('\n').trim() || '(none)')] }
+    default:
+      return { text, blocks: [section(`*${escapeMrkdwn(view.title)}*`), ...codeBlocks(renderText(view))] }
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** An ephemeral error message: what went wrong and what to do. */
+export function errorMessage(text: string): SlackMessage {
+  return { text, blocks: [section(`${messages.errorPrefix} ${escapeMrkdwn(text)}`)] }
+}

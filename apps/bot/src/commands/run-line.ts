@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto'
+import { coreCommands, isDomainError, runCommand, type CommandSpec } from '@crm/core'
+import type { webApi } from '@slack/bolt'
+import { resolveActor } from '../actor.ts'
+import { errorMessage, resultMessage, type SlackMessage } from '../blocks/result-blocks.ts'
+import type { BotDeps } from '../deps.ts'
+import { messages } from '../messages.ts'
+import { meCommands } from './me-commands.ts'
+
+/** The grammar the bot speaks: core's commands plus the Slack-only `me` commands. */
+export const botCommands: readonly CommandSpec[] = [...coreCommands, ...meCommands]
+
+/**
+ * Runs one command line for a Slack user and returns the message to show. This is the bot's one error
+ * translator: a DomainError becomes its user message, anything else a reference that is also in the log.
+ */
+export async function runLineForUser(deps: BotDeps, client: webApi.WebClient, userId: string, line: string | string[]): Promise<SlackMessage> {
+  try {
+    const { actor, autoLinked } = await resolveActor(deps, client, userId)
+    const view = await runCommand({ deps: deps.core, actor, source: 'slack' }, line, botCommands, messages.groups)
+    const message = resultMessage(view)
+    if (autoLinked) message.blocks.unshift({ type: 'context', elements: [{ type: 'mrkdwn', text: messages.autoLinked(autoLinked.code, autoLinked.name) }] })
+    return message
+  } catch (error) {
+    if (isDomainError(error)) {
+      deps.log.info({ event: 'command_refused', user: userId, code: error.code })
+      return errorMessage(error.code === 'NOT_LINKED' ? messages.notLinked : error.userMessage)
+    }
+    const ref = randomBytes(4).toString('hex')
+    deps.log.error({ event: 'command_failed', user: userId, ref, err: error }, 'unexpected error')
+    return errorMessage(messages.unexpected(ref))
+  }
+}

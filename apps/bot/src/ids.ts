@@ -1,0 +1,10 @@
+/** Slack callback and action ids, declared once. */
+export const ACTION_IDS = {
+  showContact: 'contact_show',
+  showMore: 'contact_find_more',
+  logInteraction: 'contact_log_interaction',
+  newOpportunity: 'contact_new_opportunity',
+  editContact: 'contact_edit',
+} as const
+
+export const SLASH_COMMAND = '/crm'
