@@ -1,6 +1,6 @@
 /** Every user-facing text of the Slack bot (English first; other catalogs can follow the same keys). */
 export const messages = {
-  configInvalid: 'The bot cannot start; fix these settings (see apps/bot/.env.example):',
+  configInvalid: 'The bot cannot start; fix these settings (they are described in .env.example):',
   unexpected: (ref: string) => `Something went wrong (ref ${ref}). Tell your CRM admin this reference; the details are in the bot's log.`,
   working: (line: string) => `Working on \`/crm ${line}\`…`,
   errorPrefix: ':warning:',
