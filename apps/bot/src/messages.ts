@@ -14,5 +14,6 @@ export const messages = {
   moreResults: (shown: number) => `Showing ${shown}. More match: narrow the search or press Show more.`,
   noResults: 'Nothing found.',
   buttons: { logInteraction: 'Log interaction', newOpportunity: 'New opportunity', edit: 'Edit', show: 'Show' },
+  card: { lastInteractions: 'Last interactions', openOpportunities: 'Open opportunities', none: '_none_' },
   groups: { me: 'your Slack account and salesperson link' } as Record<string, string>,
 }

@@ -50,6 +50,16 @@ describe('the /crm slash command over signed HTTP', () => {
     expect(actions.elements.every((e: any) => e.value === rows[0]!.no)).toBe(true)
   })
 
+  it('shows the contact card with its last interactions and open opportunities with stage and value', async () => {
+    const { contact } = await createContact(core(bot), adminActor, { type: 'company', name: 'Hekla Útgerð ehf' })
+    expect((await runSlash(bot, ADMIN, `log ${contact.no} CALL-OUT "Cod offer <2027>"`)).text).toMatch(/^Logged/)
+    expect((await runSlash(bot, ADMIN, `opp new ${contact.no} "50 t of cod" --value 10000.00`)).text).toMatch(/^Created/)
+    const card = await runSlash(bot, 'UVIEWER', `contact show ${contact.no}`)
+    const texts = (card.blocks as Array<Record<string, any>>).map((b) => b.text?.text ?? '')
+    expect(texts.find((t: string) => t.startsWith('*Last interactions*'))).toMatch(/CALL-OUT: Cod offer &lt;2027&gt;/)
+    expect(texts.find((t: string) => t.startsWith('*Open opportunities*'))).toMatch(/50 t of cod · stage 1 New · [A-Z]{3} 10,000\.00/)
+  })
+
   it('does not create a second record when Slack retries the same command', async () => {
     const { body, responsePath } = slashCommandBody(bot.stub, ADMIN, 'contact add company "Hekla Útgerð ehf"')
     expect((await postSigned(bot.url, body)).status).toBe(200)

@@ -1,4 +1,4 @@
-import { renderText, type Contact, type ResultView } from '@crm/core'
+import { formatMoney, renderText, type Contact, type Interaction, type Opportunity, type ResultView } from '@crm/core'
 import { ACTION_IDS } from '../ids.ts'
 import { messages } from '../messages.ts'
 
@@ -48,8 +48,24 @@ function contactSummary(c: Contact): string {
   return `*${escapeMrkdwn(c.name)}*${c.type === 'company' ? ' (company)' : ''}  \`${c.no}\`${extra.length ? `\n${extra.join(' · ')}` : ''}`
 }
 
-/** The contact card: details, company, salesperson and the buttons for the next step. */
-export function contactCardBlocks(view: Extract<ResultView, { kind: 'contact' }>): Block[] {
+/** What the card shows beside the contact itself: its latest interactions and open opportunities. */
+export interface ContactActivity {
+  interactions: Interaction[]
+  openOpportunities: Opportunity[]
+}
+
+function interactionLine(i: Interaction): string {
+  return `• ${i.occurredAt.slice(0, 10)} ${escapeMrkdwn(i.templateCode)}: ${escapeMrkdwn(i.subject)} \`${i.no}\``
+}
+
+/** One open opportunity: number, description, stage and estimated value. */
+export function opportunityLine(o: Opportunity): string {
+  const stage = o.stage === null ? 'not started' : `stage ${o.stage}${o.stageDescription ? ` ${escapeMrkdwn(o.stageDescription)}` : ''}`
+  return `• \`${o.no}\` ${escapeMrkdwn(o.description)} · ${stage} · ${o.currency} ${formatMoney(o.estimatedValueMinor, o.currency)}`
+}
+
+/** The contact card: details, company, salesperson, activity and the buttons for the next step. */
+export function contactCardBlocks(view: Extract<ResultView, { kind: 'contact' }>, activity?: ContactActivity): Block[] {
   const { contact: c, salespersonName, persons } = view.details
   const fields: string[] = []
   const add = (label: string, value: string | null | undefined) => {
@@ -66,6 +82,10 @@ export function contactCardBlocks(view: Extract<ResultView, { kind: 'contact' }>
   if (view.notice) blocks.push(section(escapeMrkdwn(view.notice)))
   if (fields.length) blocks.push({ type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) })
   if (persons.length) blocks.push(section(`*Persons*\n${persons.slice(0, 10).map((p) => `• ${escapeMrkdwn(p.name)} \`${p.no}\``).join('\n')}`))
+  if (activity) {
+    blocks.push(section(`*${messages.card.lastInteractions}*\n${activity.interactions.map(interactionLine).join('\n') || messages.card.none}`))
+    blocks.push(section(`*${messages.card.openOpportunities}*\n${activity.openOpportunities.map(opportunityLine).join('\n') || messages.card.none}`))
+  }
   if (view.duplicates.length) {
     blocks.push(section(`:warning: *Possible duplicates*\n${view.duplicates.slice(0, 5).map((d) => `• ${d.score}% ${escapeMrkdwn(d.contact.name)} \`${d.contact.no}\``).join('\n')}`))
   }
@@ -96,11 +116,11 @@ export function contactListBlocks(view: Extract<ResultView, { kind: 'contact-lis
 }
 
 /** Renders any result view of the core grammar as a Slack message (Block Kit plus a plain-text fallback). */
-export function resultMessage(view: ResultView): SlackMessage {
+export function resultMessage(view: ResultView, activity?: ContactActivity): SlackMessage {
   const text = view.title.slice(0, 3000)
   switch (view.kind) {
     case 'contact':
-      return { text, blocks: contactCardBlocks(view) }
+      return { text, blocks: contactCardBlocks(view, activity) }
     case 'contact-list':
       return { text, blocks: contactListBlocks(view) }
     case 'message':

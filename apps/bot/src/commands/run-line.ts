@@ -1,14 +1,22 @@
 import { randomBytes } from 'node:crypto'
-import { coreCommands, isDomainError, runCommand, type CommandSpec } from '@crm/core'
+import { coreCommands, isDomainError, listInteractions, listOpportunities, runCommand, type CommandSpec, type CoreDeps, type ResultView } from '@crm/core'
 import type { webApi } from '@slack/bolt'
 import { resolveActor } from '../actor.ts'
-import { errorMessage, resultMessage, type SlackMessage } from '../blocks/result-blocks.ts'
+import { errorMessage, resultMessage, type ContactActivity, type SlackMessage } from '../blocks/result-blocks.ts'
 import type { BotDeps } from '../deps.ts'
 import { messages } from '../messages.ts'
 import { meCommands } from './me-commands.ts'
 
 /** The grammar the bot speaks: core's commands plus the Slack-only `me` commands. */
 export const botCommands: readonly CommandSpec[] = [...coreCommands, ...meCommands]
+
+/** The card's latest interactions and open opportunities, read through core. */
+async function activityFor(core: CoreDeps, view: ResultView): Promise<ContactActivity | undefined> {
+  if (view.kind !== 'contact' || view.details.contact.erasedAt) return undefined
+  const no = view.details.contact.no
+  const [history, open] = await Promise.all([listInteractions(core, no, { limit: 5 }), listOpportunities(core, { contactNo: no, status: 'open', limit: 10 })])
+  return { interactions: history.interactions, openOpportunities: open.opportunities }
+}
 
 /**
  * Runs one command line for a Slack user and returns the message to show. This is the bot's one error
@@ -18,7 +26,7 @@ export async function runLineForUser(deps: BotDeps, client: webApi.WebClient, us
   try {
     const { actor, autoLinked } = await resolveActor(deps, client, userId)
     const view = await runCommand({ deps: deps.core, actor, source: 'slack' }, line, botCommands, messages.groups)
-    const message = resultMessage(view)
+    const message = resultMessage(view, await activityFor(deps.core, view))
     if (autoLinked) message.blocks.unshift({ type: 'context', elements: [{ type: 'mrkdwn', text: messages.autoLinked(autoLinked.code, autoLinked.name) }] })
     return message
   } catch (error) {
