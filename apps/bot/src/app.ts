@@ -2,6 +2,8 @@ import { App } from '@slack/bolt'
 import { register as registerContactActions } from './actions/contact-actions.ts'
 import { register as registerCrmCommand } from './commands/crm-command.ts'
 import type { BotDeps } from './deps.ts'
+import { register as registerLogShortcut } from './shortcuts/log-to-crm.ts'
+import { register as registerModalSubmissions } from './views/modal-submissions.ts'
 import { boltLogger } from './logger.ts'
 
 /** Builds the Bolt app: Socket Mode with an app token, else HTTP on /slack/events verified by the signing secret. */
@@ -15,5 +17,7 @@ export function createBotApp(deps: BotDeps): App {
   })
   registerCrmCommand(app, deps)
   registerContactActions(app, deps)
+  registerModalSubmissions(app, deps)
+  registerLogShortcut(app, deps)
   return app
 }

@@ -8,3 +8,9 @@ export const ACTION_IDS = {
 } as const
 
 export const SLASH_COMMAND = '/crm'
+
+export const CALLBACK_IDS = {
+  logInteraction: 'log_interaction_modal',
+  newOpportunity: 'new_opportunity_modal',
+  logShortcut: 'log_to_crm',
+} as const

@@ -87,3 +87,25 @@ export async function runSlash(bot: BotFixture, user: string, text: string): Pro
 export function blocksText(message: Record<string, unknown>): string {
   return JSON.stringify(message.blocks ?? [])
 }
+
+/** POSTs an interactivity payload (block_actions, view_submission, shortcut) to the bot, signed. */
+export async function postPayload(bot: BotFixture, payload: Record<string, unknown>): Promise<Response> {
+  const base = { team: { id: 'T1' }, api_app_id: 'A1', token: 'legacy', is_enterprise_install: false }
+  return postSigned(bot.url, new URLSearchParams({ payload: JSON.stringify({ ...base, ...payload }) }).toString())
+}
+
+/** A view_submission of a modal the bot opened, with values typed into its inputs by block id. */
+export function submission(user: string, view: Record<string, any>, typed: Record<string, string>): Record<string, unknown> {
+  const values: Record<string, Record<string, unknown>> = {}
+  for (const block of view.blocks as Array<Record<string, any>>) {
+    if (block.type !== 'input') continue
+    const element = block.element as Record<string, any>
+    const v = typed[block.block_id] ?? null
+    const state = element.type === 'datepicker' ? { selected_date: v } : element.type === 'static_select' ? { selected_option: v === null ? null : { value: v } } : { value: v }
+    values[block.block_id] = { [element.action_id]: { type: element.type, ...state } }
+  }
+  return {
+    type: 'view_submission', user: { id: user }, trigger_id: 'trig',
+    view: { id: 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values }, hash: 'h' },
+  }
+}

@@ -1,4 +1,5 @@
 import type { App, BlockButtonAction } from '@slack/bolt'
+import { logInteractionModal, newOpportunityModal } from '../blocks/modal-views.ts'
 import { runLineForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
 import { ACTION_IDS } from '../ids.ts'
@@ -16,17 +17,20 @@ export function register(app: App, deps: BotDeps): void {
     const message = await runLineForUser(deps, client, body.user.id, ['contact', 'find', '--offset', String(offset ?? 0), '--', query ?? ''])
     await respond({ response_type: 'ephemeral', replace_original: false, ...message })
   })
-  // Until the modals exist, the card's buttons show the command that does the same.
-  const hints: Array<[string, string]> = [
-    [ACTION_IDS.logInteraction, 'help log'],
-    [ACTION_IDS.newOpportunity, 'help opp new'],
-    [ACTION_IDS.editContact, 'help contact edit'],
+  const modals: Array<[string, (no: string) => Record<string, unknown>]> = [
+    [ACTION_IDS.logInteraction, (no) => logInteractionModal(no)],
+    [ACTION_IDS.newOpportunity, (no) => newOpportunityModal(no)],
   ]
-  for (const [actionId, line] of hints) {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, client, respond }) => {
+  for (const [actionId, build] of modals) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, action, body, client }) => {
       await ack()
-      const message = await runLineForUser(deps, client, body.user.id, line)
-      await respond({ response_type: 'ephemeral', replace_original: false, ...message })
+      await client.views.open({ trigger_id: body.trigger_id, view: build(action.value ?? '') as never })
     })
   }
+  // Until the edit modal exists, Edit shows the command that does the same.
+  app.action<BlockButtonAction>(ACTION_IDS.editContact, async ({ ack, body, client, respond }) => {
+    await ack()
+    const message = await runLineForUser(deps, client, body.user.id, 'help contact edit')
+    await respond({ response_type: 'ephemeral', replace_original: false, ...message })
+  })
 }

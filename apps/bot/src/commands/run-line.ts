@@ -18,24 +18,35 @@ async function activityFor(core: CoreDeps, view: ResultView): Promise<ContactAct
   return { interactions: history.interactions, openOpportunities: open.opportunities }
 }
 
+/** How one command went: its result view and message, or the message (and field) to show instead. */
+export type RunOutcome =
+  | { ok: true; view: ResultView; message: SlackMessage }
+  | { ok: false; message: SlackMessage; errorText: string; field?: string | undefined }
+
 /**
- * Runs one command line for a Slack user and returns the message to show. This is the bot's one error
- * translator: a DomainError becomes its user message, anything else a reference that is also in the log.
+ * Runs one command line for a Slack user. This is the bot's one error translator: a DomainError becomes its
+ * user message (and the field it names), anything else a reference that is also in the log.
  */
-export async function runLineForUser(deps: BotDeps, client: webApi.WebClient, userId: string, line: string | string[]): Promise<SlackMessage> {
+export async function runForUser(deps: BotDeps, client: webApi.WebClient, userId: string, line: string | string[]): Promise<RunOutcome> {
   try {
     const { actor, autoLinked } = await resolveActor(deps, client, userId)
     const view = await runCommand({ deps: deps.core, actor, source: 'slack' }, line, botCommands, messages.groups)
     const message = resultMessage(view, await activityFor(deps.core, view))
     if (autoLinked) message.blocks.unshift({ type: 'context', elements: [{ type: 'mrkdwn', text: messages.autoLinked(autoLinked.code, autoLinked.name) }] })
-    return message
+    return { ok: true, view, message }
   } catch (error) {
     if (isDomainError(error)) {
       deps.log.info({ event: 'command_refused', user: userId, code: error.code })
-      return errorMessage(error.code === 'NOT_LINKED' ? messages.notLinked : error.userMessage)
+      const text = error.code === 'NOT_LINKED' ? messages.notLinked : error.userMessage
+      return { ok: false, message: errorMessage(text), errorText: text, field: error.field }
     }
     const ref = randomBytes(4).toString('hex')
     deps.log.error({ event: 'command_failed', user: userId, ref, err: error }, 'unexpected error')
-    return errorMessage(messages.unexpected(ref))
+    return { ok: false, message: errorMessage(messages.unexpected(ref)), errorText: messages.unexpected(ref) }
   }
+}
+
+/** Runs one command line for a Slack user and returns the message to show, whatever the outcome. */
+export async function runLineForUser(deps: BotDeps, client: webApi.WebClient, userId: string, line: string | string[]): Promise<SlackMessage> {
+  return (await runForUser(deps, client, userId, line)).message
 }

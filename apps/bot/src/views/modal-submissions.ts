@@ -1,0 +1,35 @@
+import type { App } from '@slack/bolt'
+import { readModalValues } from '../blocks/modal-views.ts'
+import { runForUser } from '../commands/run-line.ts'
+import type { BotDeps } from '../deps.ts'
+import { CALLBACK_IDS } from '../ids.ts'
+
+/** `--name value` for the values that were filled in. */
+function options(values: Record<string, string>, names: string[]): string[] {
+  return names.flatMap((name) => (values[name] === undefined ? [] : [`--${name}`, values[name]!]))
+}
+
+/**
+ * Submissions of the bot's modals. Each becomes a command line of the core grammar (as words, so nothing
+ * needs quoting); a refused change keeps the modal open with the message at the field it names.
+ */
+export function register(app: App, deps: BotDeps): void {
+  const submissions: Array<[string, (contact: string, v: Record<string, string>) => string[], string]> = [
+    [CALLBACK_IDS.logInteraction, (contact, v) => ['log', contact || v.contact || '', v.template ?? '', ...options(v, ['date', 'duration', 'evaluation', 'note']), '--', v.subject ?? ''], 'subject'],
+    [CALLBACK_IDS.newOpportunity, (contact, v) => ['opp', 'new', contact, ...options(v, ['value', 'close-date']), '--', v.description ?? ''], 'description'],
+  ]
+  for (const [callbackId, toWords, fallbackBlock] of submissions) {
+    app.view(callbackId, async ({ ack, view, body, client }) => {
+      const values = readModalValues(view.state as Parameters<typeof readModalValues>[0])
+      const outcome = await runForUser(deps, client, body.user.id, toWords(view.private_metadata, values))
+      if (!outcome.ok) {
+        const blockIds = view.blocks.map((b) => b.block_id)
+        const block = outcome.field && blockIds.includes(outcome.field) ? outcome.field : fallbackBlock
+        await ack({ response_action: 'errors', errors: { [block]: outcome.errorText.slice(0, 1500) } })
+        return
+      }
+      await ack()
+      await client.chat.postMessage({ channel: body.user.id, ...outcome.message })
+    })
+  }
+}
