@@ -2,6 +2,7 @@ import { App } from '@slack/bolt'
 import { register as registerContactActions } from './actions/contact-actions.ts'
 import { register as registerCrmCommand } from './commands/crm-command.ts'
 import type { BotDeps } from './deps.ts'
+import { register as registerAppHome } from './events/app-home.ts'
 import { register as registerLogShortcut } from './shortcuts/log-to-crm.ts'
 import { register as registerModalSubmissions } from './views/modal-submissions.ts'
 import { boltLogger } from './logger.ts'
@@ -19,5 +20,6 @@ export function createBotApp(deps: BotDeps): App {
   registerContactActions(app, deps)
   registerModalSubmissions(app, deps)
   registerLogShortcut(app, deps)
+  registerAppHome(app, deps)
   return app
 }

@@ -40,5 +40,16 @@ export const messages = {
       closeDate: 'Estimated close date',
     },
   },
+  home: {
+    title: 'CRM',
+    who: (code: string, name: string) => `Salesperson ${code} (${name})`,
+    forecast: (month: string) => `Forecast for ${month}`,
+    forecastLine: (count: number, estimated: string, calculated: string) => `${count} open opportunit${count === 1 ? 'y' : 'ies'} closing this month · estimated ${estimated} · calculated ${calculated}`,
+    openOpportunities: 'Your open opportunities',
+    noOpportunities: 'You have no open opportunities. Create one from a contact card or with `/crm opp new`.',
+    notStarted: 'Not started',
+    stage: (n: number) => `Stage ${n}`,
+    calculated: 'calculated',
+  },
   groups: { me: 'your Slack account and salesperson link' } as Record<string, string>,
 }

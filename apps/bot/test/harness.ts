@@ -51,12 +51,12 @@ export function sign(body: string, timestamp: number, secret = SECRET): string {
 }
 
 /** POSTs a signed form body to the bot, as Slack does. */
-export async function postSigned(url: string, body: string, options: { secret?: string; headers?: Record<string, string>; timestamp?: number } = {}): Promise<Response> {
+export async function postSigned(url: string, body: string, options: { secret?: string; headers?: Record<string, string>; timestamp?: number; json?: boolean } = {}): Promise<Response> {
   const ts = options.timestamp ?? Math.floor(Date.now() / 1000)
   return fetch(url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': options.json ? 'application/json' : 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(ts),
       'x-slack-signature': sign(body, ts, options.secret),
       ...options.headers,
@@ -108,4 +108,10 @@ export function submission(user: string, view: Record<string, any>, typed: Recor
     type: 'view_submission', user: { id: user }, trigger_id: 'trig',
     view: { id: 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values }, hash: 'h' },
   }
+}
+
+/** POSTs an Events API callback (JSON) to the bot, signed. */
+export async function postEvent(bot: BotFixture, event: Record<string, unknown>, eventId = randomUUID()): Promise<Response> {
+  const body = JSON.stringify({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: eventId, event_time: Math.floor(Date.now() / 1000), event })
+  return postSigned(bot.url, body, { json: true })
 }
