@@ -50,6 +50,8 @@ export const messages = {
     notStarted: 'Not started',
     stage: (n: number) => `Stage ${n}`,
     calculated: 'calculated',
+    recentInteractions: 'Your recent interactions',
+    noInteractions: '_none yet_',
   },
   groups: { me: 'your Slack account and salesperson link' } as Record<string, string>,
 }

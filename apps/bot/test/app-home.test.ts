@@ -1,4 +1,4 @@
-import { addSalesperson, createContact, createOpportunity, silentLogger } from '@crm/core'
+import { addSalesperson, createContact, createOpportunity, logInteraction, silentLogger } from '@crm/core'
 import { describe, expect, it } from 'vitest'
 import { monthOf } from '../src/events/app-home.ts'
 import { postEvent, useBot } from './harness.ts'
@@ -18,6 +18,8 @@ describe('App Home', () => {
     await createOpportunity(core, adminActor, { contactNo: contact.no, description: 'Haddock later', estimatedValue: '500.00', estimatedCloseDate: '2099-01-31', salespersonCode: 'JD' })
     await createOpportunity(core, adminActor, { contactNo: contact.no, description: 'Not mine', estimatedValue: '99.00', salespersonCode: 'OK' })
 
+    await logInteraction(core, adminActor, { contactNo: contact.no, templateCode: 'CALL-OUT', subject: 'Called about cod', salespersonCode: 'JD' })
+    await logInteraction(core, adminActor, { contactNo: contact.no, templateCode: 'CALL-OUT', subject: 'Call by Óli', salespersonCode: 'OK' })
     expect((await postEvent(bot, { type: 'app_home_opened', user: 'UJANE', channel: 'D1', tab: 'home', event_ts: '1.0' })).status).toBe(200)
     const publish = await bot.stub.waitFor((r) => r.path === '/api/views.publish')
     expect(publish.body.user_id).toBe('UJANE')
@@ -26,6 +28,8 @@ describe('App Home', () => {
     expect(text).toMatch(/Cod 2027 · stage 1 · EUR 10,000\.00 · calculated EUR 200\.00/)
     expect(text).toContain('Haddock later')
     expect(text).not.toContain('Not mine')
+    expect(text).toMatch(/Your recent interactions\*\\n• \d{4}-\d\d-\d\d CALL-OUT: Called about cod/)
+    expect(text).not.toContain('Call by Óli')
     expect(text).toMatch(/1 open opportunity closing this month · estimated EUR 10,000\.00 · calculated EUR 200\.00/)
   })
 

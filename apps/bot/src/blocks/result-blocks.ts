@@ -54,7 +54,8 @@ export interface ContactActivity {
   openOpportunities: Opportunity[]
 }
 
-function interactionLine(i: Interaction): string {
+/** One interaction: date, template, subject and number. */
+export function interactionLine(i: Interaction): string {
   return `• ${i.occurredAt.slice(0, 10)} ${escapeMrkdwn(i.templateCode)}: ${escapeMrkdwn(i.subject)} \`${i.no}\``
 }
 
