@@ -5,6 +5,9 @@ export const ACTION_IDS = {
   logInteraction: 'contact_log_interaction',
   newOpportunity: 'contact_new_opportunity',
   editContact: 'contact_edit',
+  newContact: 'contact_new',
+  advanceOpportunity: 'opportunity_advance',
+  closeOpportunity: 'opportunity_close',
 } as const
 
 export const SLASH_COMMAND = '/crm'
@@ -13,4 +16,8 @@ export const CALLBACK_IDS = {
   logInteraction: 'log_interaction_modal',
   newOpportunity: 'new_opportunity_modal',
   logShortcut: 'log_to_crm',
+  newContact: 'new_contact_modal',
+  editContact: 'edit_contact_modal',
+  advanceOpportunity: 'advance_opportunity_modal',
+  closeOpportunity: 'close_opportunity_modal',
 } as const

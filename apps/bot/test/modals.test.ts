@@ -76,16 +76,53 @@ describe('modals', () => {
   })
 })
 
-describe('the card buttons', () => {
+describe('contact and opportunity modals', () => {
   const bot = useBot()
-  it('Edit answers with how to edit the contact', async () => {
+
+  it('creates a contact from the New contact modal and warns about a possible duplicate with the card', async () => {
+    await setup(bot)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.newContact, 'new')
+    expect(view.callback_id).toBe(CALLBACK_IDS.newContact)
+    const refused = await postPayload(bot, submission('UJANE', view, { type: 'person', name: 'Þóra Guðmundsdóttir', email: 'not-an-email' }))
+    expect(await refused.json()).toMatchObject({ response_action: 'errors', errors: { email: expect.stringContaining('not-an-email') } })
+    const saved = await postPayload(bot, submission('UJANE', view, { type: 'company', name: 'Hekla Utgerd EHF', city: 'Reykjavík' }))
+    expect(saved.status).toBe(200)
+    const posted = await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    expect(posted.body.channel).toBe('UJANE')
+    expect(String(posted.body.blocks)).toContain('Possible duplicates')
+    expect(String(posted.body.blocks)).toContain('Hekla Útgerð ehf')
+    expect(await bot.database.db.selectFrom('contacts').select('name').orderBy('no').execute()).toEqual([{ name: 'Hekla Útgerð ehf' }, { name: 'Hekla Utgerd EHF' }])
+  })
+
+  it('edits a contact from its current values and saves only what changed', async () => {
     const no = await setup(bot)
-    await postPayload(bot, {
-      type: 'block_actions', user: { id: 'UJANE' }, trigger_id: 't', response_url: `${bot.stub.url}/response/edit`,
-      container: { type: 'message', message_ts: '1.0', channel_id: 'C1', is_ephemeral: true }, channel: { id: 'C1' },
-      actions: [{ type: 'button', action_id: ACTION_IDS.editContact, block_id: 'b', value: no, action_ts: '1.1' }],
-    })
-    expect(String((await bot.stub.waitFor((r) => r.path === '/response/edit')).body.text)).toContain('contact edit')
-    expect((await runSlash(bot, 'UJANE', `contact show ${no}`)).text).toContain(no)
+    await runSlash(bot, 'UJANE', `contact edit ${no} --email info@hekla.is --city Reykjavík`)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.editContact, no)
+    expect(view.callback_id).toBe(CALLBACK_IDS.editContact)
+    const initial = Object.fromEntries(view.blocks.map((b: any) => [b.block_id, b.element.initial_value]))
+    expect(initial).toMatchObject({ name: 'Hekla Útgerð ehf', email: 'info@hekla.is', city: 'Reykjavík' })
+    const saved = await postPayload(bot, submission('UJANE', view, { name: 'Hekla Útgerð hf', email: 'info@hekla.is', city: '' }))
+    expect(saved.status).toBe(200)
+    await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    expect(await bot.database.db.selectFrom('contacts').select(['name', 'email', 'city']).executeTakeFirst()).toEqual({ name: 'Hekla Útgerð hf', email: 'info@hekla.is', city: null })
+  })
+
+  it('advances and closes an opportunity from App Home buttons', async () => {
+    const no = await setup(bot)
+    await runSlash(bot, 'UJANE', `opp new ${no} "50 t of cod" --value 10000.00`)
+    const opp = (await bot.database.db.selectFrom('opportunities').select(['no', 'current_stage']).executeTakeFirstOrThrow())
+    const advance = await pressButton(bot, 'UJANE', ACTION_IDS.advanceOpportunity, opp.no)
+    expect((await postPayload(bot, submission('UJANE', advance, { note: 'Sent the offer' }))).status).toBe(200)
+    await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    const after = await bot.database.db.selectFrom('opportunities').select(['current_stage']).executeTakeFirstOrThrow()
+    expect(after.current_stage).toBe(opp.current_stage! + 1)
+
+    const close = await pressButton(bot, 'UJANE', ACTION_IDS.closeOpportunity, opp.no)
+    const refused = await postPayload(bot, submission('UJANE', close, { outcome: 'lost', code: 'NOPE' }))
+    expect(await refused.json()).toMatchObject({ response_action: 'errors', errors: { code: expect.stringContaining('NOPE') } })
+    const closed = await postPayload(bot, submission('UJANE', close, { outcome: 'won', code: 'WON-QUALITY', note: 'Quality' }))
+    expect(closed.status).toBe(200)
+    expect(await closed.text()).toBe('')
+    expect(await bot.database.db.selectFrom('opportunities').select('status').executeTakeFirst()).toEqual({ status: 'won' })
   })
 })

@@ -1,10 +1,10 @@
 import type { App, BlockButtonAction } from '@slack/bolt'
-import { logInteractionModal, newOpportunityModal } from '../blocks/modal-views.ts'
-import { runLineForUser } from '../commands/run-line.ts'
+import { advanceOpportunityModal, closeOpportunityModal, editContactModal, logInteractionModal, newContactModal, newOpportunityModal } from '../blocks/modal-views.ts'
+import { runForUser, runLineForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
 import { ACTION_IDS } from '../ids.ts'
 
-/** The buttons of contact cards and search results; each runs a command of the same grammar. */
+/** The buttons of contact cards, search results and App Home; each runs a command or opens a modal for one. */
 export function register(app: App, deps: BotDeps): void {
   app.action<BlockButtonAction>(ACTION_IDS.showContact, async ({ ack, action, body, client, respond }) => {
     await ack()
@@ -20,6 +20,9 @@ export function register(app: App, deps: BotDeps): void {
   const modals: Array<[string, (no: string) => Record<string, unknown>]> = [
     [ACTION_IDS.logInteraction, (no) => logInteractionModal(no)],
     [ACTION_IDS.newOpportunity, (no) => newOpportunityModal(no)],
+    [ACTION_IDS.newContact, () => newContactModal()],
+    [ACTION_IDS.advanceOpportunity, (no) => advanceOpportunityModal(no)],
+    [ACTION_IDS.closeOpportunity, (no) => closeOpportunityModal(no)],
   ]
   for (const [actionId, build] of modals) {
     app.action<BlockButtonAction>(actionId, async ({ ack, action, body, client }) => {
@@ -27,10 +30,14 @@ export function register(app: App, deps: BotDeps): void {
       await client.views.open({ trigger_id: body.trigger_id, view: build(action.value ?? '') as never })
     })
   }
-  // Until the edit modal exists, Edit shows the command that does the same.
-  app.action<BlockButtonAction>(ACTION_IDS.editContact, async ({ ack, body, client, respond }) => {
+  // Edit reads the contact through the grammar first, so the modal starts from its current values.
+  app.action<BlockButtonAction>(ACTION_IDS.editContact, async ({ ack, action, body, client, respond }) => {
     await ack()
-    const message = await runLineForUser(deps, client, body.user.id, 'help contact edit')
-    await respond({ response_type: 'ephemeral', replace_original: false, ...message })
+    const outcome = await runForUser(deps, client, body.user.id, ['contact', 'show', action.value ?? ''])
+    if (!outcome.ok || outcome.view.kind !== 'contact') {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...outcome.message })
+      return
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: editContactModal(outcome.view.details.contact) as never })
   })
 }

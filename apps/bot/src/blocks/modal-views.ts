@@ -1,4 +1,4 @@
-import { EVALUATIONS } from '@crm/core'
+import { EVALUATIONS, type Contact } from '@crm/core'
 import { CALLBACK_IDS } from '../ids.ts'
 import { messages } from '../messages.ts'
 import type { Block } from './result-blocks.ts'
@@ -12,7 +12,10 @@ function input(blockId: string, label: string, element: Block, optional = false,
   return { type: 'input', block_id: blockId, label: plain(label), element: { ...element, action_id: INPUT_ACTION }, optional, ...(hint ? { hint: plain(hint) } : {}) }
 }
 
-const text = (initial?: string, multiline = false): Block => ({ type: 'plain_text_input', multiline, ...(initial ? { initial_value: initial } : {}) })
+const text = (initial?: string | null, multiline = false): Block => ({ type: 'plain_text_input', multiline, ...(initial ? { initial_value: initial } : {}) })
+const select = (choices: readonly string[], initial?: string): Block => ({
+  type: 'static_select', options: choices.map((c) => ({ text: plain(c), value: c })), ...(initial ? { initial_option: { text: plain(initial), value: initial } } : {}),
+})
 
 function modal(callbackId: string, title: string, metadata: string, blocks: Block[]): Block {
   return { type: 'modal', callback_id: callbackId, private_metadata: metadata, title: plain(title), submit: plain(messages.modals.submit), close: plain(messages.modals.cancel), blocks }
@@ -40,6 +43,54 @@ export function newOpportunityModal(contactNo: string): Block {
     input('description', m.description, text()),
     input('value', m.value, text(), true, m.valueHint),
     input('close-date', m.closeDate, { type: 'datepicker' }, true),
+  ])
+}
+
+/** The contact fields the new and edit modals offer, by grammar option name. */
+export const CONTACT_MODAL_FIELDS = ['email', 'phone', 'mobile', 'job-title', 'city', 'country'] as const
+
+function contactFieldInputs(c?: Contact): Block[] {
+  const m = messages.modals.contact
+  const initial: Record<(typeof CONTACT_MODAL_FIELDS)[number], string | null | undefined> = { email: c?.email, phone: c?.phone, mobile: c?.mobile, 'job-title': c?.jobTitle, city: c?.city, country: c?.countryCode }
+  return CONTACT_MODAL_FIELDS.map((f) => input(f, m.fields[f], text(initial[f]), true))
+}
+
+/** The "New contact" modal; possible duplicates are shown with the card after saving. */
+export function newContactModal(): Block {
+  const m = messages.modals.contact
+  return modal(CALLBACK_IDS.newContact, m.newTitle, '', [
+    input('type', m.type, select(['person', 'company'], 'person')),
+    input('name', m.name, text()),
+    input('company', m.company, text(), true, m.companyHint),
+    ...contactFieldInputs(),
+  ])
+}
+
+/** The "Edit contact" modal, filled with the contact's current values; only changed fields are saved. */
+export function editContactModal(c: Contact): Block {
+  const m = messages.modals.contact
+  const initial = { name: c.name, email: c.email, phone: c.phone, mobile: c.mobile, 'job-title': c.jobTitle, city: c.city, country: c.countryCode }
+  return modal(CALLBACK_IDS.editContact, m.editTitle(c.no), JSON.stringify({ no: c.no, initial }), [input('name', m.name, text(c.name)), ...contactFieldInputs(c)])
+}
+
+/** "Next stage" for an opportunity: an optional quote reference and note. */
+export function advanceOpportunityModal(no: string): Block {
+  const m = messages.modals.advance
+  return modal(CALLBACK_IDS.advanceOpportunity, m.title, no, [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: m.forOpportunity(no) }] },
+    input('quote', m.quote, text(), true, m.quoteHint),
+    input('note', m.note, text(undefined, true), true),
+  ])
+}
+
+/** Close an opportunity as won or lost, with a close code and a note. */
+export function closeOpportunityModal(no: string): Block {
+  const m = messages.modals.close
+  return modal(CALLBACK_IDS.closeOpportunity, m.title, no, [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: m.forOpportunity(no) }] },
+    input('outcome', m.outcome, select(['won', 'lost'])),
+    input('code', m.code, text(), true, m.codeHint),
+    input('note', m.note, text(undefined, true), true),
   ])
 }
 

@@ -108,11 +108,14 @@ export function contactListBlocks(view: Extract<ResultView, { kind: 'contact-lis
   const blocks: Block[] = [section(`*${escapeMrkdwn(view.title)}*`)]
   if (!shown.length) blocks.push(section(messages.noResults))
   for (const c of shown) blocks.push({ ...section(contactSummary(c)), accessory: button(messages.buttons.show, ACTION_IDS.showContact, c.no) })
+  const buttons: Block[] = []
   if (result.hasMore || result.contacts.length > shown.length) {
     const next = JSON.stringify({ query: result.query, offset: result.offset + shown.length })
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: messages.moreResults(shown.length) }] })
-    blocks.push({ type: 'actions', elements: [button(messages.showMore, ACTION_IDS.showMore, next.slice(0, 2000))] })
+    buttons.push(button(messages.showMore, ACTION_IDS.showMore, next.slice(0, 2000)))
   }
+  buttons.push(button(messages.buttons.newContact, ACTION_IDS.newContact, 'new'))
+  blocks.push({ type: 'actions', elements: buttons })
   return blocks
 }
 

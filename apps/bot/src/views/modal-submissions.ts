@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt'
-import { readModalValues } from '../blocks/modal-views.ts'
+import { CONTACT_MODAL_FIELDS, readModalValues } from '../blocks/modal-views.ts'
 import { runForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
 import { CALLBACK_IDS } from '../ids.ts'
@@ -7,6 +7,13 @@ import { CALLBACK_IDS } from '../ids.ts'
 /** `--name value` for the values that were filled in. */
 function options(values: Record<string, string>, names: string[]): string[] {
   return names.flatMap((name) => (values[name] === undefined ? [] : [`--${name}`, values[name]!]))
+}
+
+/** `contact edit` options for the fields whose value differs from what the modal started with ("" clears). */
+function changedFields(metadata: string, values: Record<string, string>): string[] {
+  const { no, initial } = JSON.parse(metadata || '{}') as { no?: string; initial?: Record<string, string | null> }
+  const changed = ['name', ...CONTACT_MODAL_FIELDS].flatMap((f) => ((values[f] ?? '') === (initial?.[f] ?? '') ? [] : [`--${f}`, values[f] ?? '']))
+  return ['contact', 'edit', no ?? '', ...changed]
 }
 
 /**
@@ -17,6 +24,10 @@ export function register(app: App, deps: BotDeps): void {
   const submissions: Array<[string, (contact: string, v: Record<string, string>) => string[], string]> = [
     [CALLBACK_IDS.logInteraction, (contact, v) => ['log', contact || v.contact || '', v.template ?? '', ...options(v, ['date', 'duration', 'evaluation', 'note']), '--', v.subject ?? ''], 'subject'],
     [CALLBACK_IDS.newOpportunity, (contact, v) => ['opp', 'new', contact, ...options(v, ['value', 'close-date']), '--', v.description ?? ''], 'description'],
+    [CALLBACK_IDS.newContact, (_, v) => ['contact', 'add', v.type ?? '', ...options(v, ['company', ...CONTACT_MODAL_FIELDS]), '--', v.name ?? ''], 'name'],
+    [CALLBACK_IDS.editContact, (metadata, v) => changedFields(metadata, v), 'name'],
+    [CALLBACK_IDS.advanceOpportunity, (no, v) => ['opp', 'next', no, ...options(v, ['quote', 'note'])], 'note'],
+    [CALLBACK_IDS.closeOpportunity, (no, v) => ['opp', 'close', no, v.outcome ?? '', ...(v.code ? [v.code] : []), ...options(v, ['note'])], 'code'],
   ]
   for (const [callbackId, toWords, fallbackBlock] of submissions) {
     app.view(callbackId, async ({ ack, view, body, client }) => {
