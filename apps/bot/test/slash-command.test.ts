@@ -131,6 +131,14 @@ describe('Slack users and salespeople', () => {
     expect(String((await runSlash(bot, 'UJANE', 'me')).text)).toBe('<@UJANE>: salesperson JD (Jane Doe).')
   })
 
+  it('keeps merge and erase for admins, even for a linked salesperson', async () => {
+    await addSalesperson(core(bot), adminActor, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
+    const { contact } = await createContact(core(bot), adminActor, { type: 'company', name: 'Hekla ehf' })
+    const refused = await runSlash(bot, 'UJANE', `contact erase ${contact.no}`)
+    expect(refused.text).toContain('"contact erase" is for admins')
+    expect(await bot.database.db.selectFrom('contacts').select('erased_at').executeTakeFirst()).toEqual({ erased_at: null })
+  })
+
   it('keeps linking for admins', async () => {
     await addSalesperson(core(bot), adminActor, { code: 'JD', name: 'Jane Doe' })
     const refused = await runSlash(bot, 'UJANE', 'me link JD')
