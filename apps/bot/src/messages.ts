@@ -14,7 +14,16 @@ export const messages = {
   moreResults: (shown: number) => `Showing ${shown}. More match: narrow the search or press Show more.`,
   noResults: 'Nothing found.',
   buttons: { logInteraction: 'Log interaction', newOpportunity: 'New opportunity', edit: 'Edit', show: 'Show', newContact: 'New contact', advance: 'Next stage', close: 'Close' },
-  card: { lastInteractions: 'Last interactions', openOpportunities: 'Open opportunities', none: '_none_' },
+  card: {
+    lastInteractions: 'Last interactions',
+    openOpportunities: 'Open opportunities',
+    none: '_none_',
+    noneText: '(none)',
+    persons: 'Persons',
+    possibleDuplicates: 'Possible duplicates',
+    companyMark: '(company)',
+    labels: { company: 'Company', jobTitle: 'Job title', email: 'Email', phone: 'Phone', address: 'Address', website: 'Website', salesperson: 'Salesperson' },
+  },
   modals: {
     submit: 'Save',
     cancel: 'Cancel',

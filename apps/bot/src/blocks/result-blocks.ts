@@ -68,27 +68,28 @@ export function opportunityLine(o: Opportunity): string {
 /** The contact card: details, company, salesperson, activity and the buttons for the next step. */
 export function contactCardBlocks(view: Extract<ResultView, { kind: 'contact' }>, activity?: ContactActivity): Block[] {
   const { contact: c, salespersonName, persons } = view.details
+  const label = messages.card.labels
   const fields: string[] = []
   const add = (label: string, value: string | null | undefined) => {
     if (value) fields.push(`*${label}*\n${escapeMrkdwn(value)}`)
   }
-  add('Company', c.type === 'person' && c.companyNo ? `${c.companyName ?? ''} (${c.companyNo})`.trim() : null)
-  add('Job title', c.jobTitle)
-  add('Email', [c.email, c.email2].filter(Boolean).join(', '))
-  add('Phone', [c.phone, c.mobile].filter(Boolean).join(', '))
-  add('Address', [c.address, c.address2, [c.postCode, c.city].filter(Boolean).join(' '), c.countryCode].filter(Boolean).join(', '))
-  add('Website', c.website)
-  add('Salesperson', salespersonName ? `${salespersonName} (${c.salespersonCode})` : c.salespersonCode)
+  add(label.company, c.type === 'person' && c.companyNo ? `${c.companyName ?? ''} (${c.companyNo})`.trim() : null)
+  add(label.jobTitle, c.jobTitle)
+  add(label.email, [c.email, c.email2].filter(Boolean).join(', '))
+  add(label.phone, [c.phone, c.mobile].filter(Boolean).join(', '))
+  add(label.address, [c.address, c.address2, [c.postCode, c.city].filter(Boolean).join(' '), c.countryCode].filter(Boolean).join(', '))
+  add(label.website, c.website)
+  add(label.salesperson, salespersonName ? `${salespersonName} (${c.salespersonCode})` : c.salespersonCode)
   const blocks: Block[] = [header(`${c.name} · ${c.no}`)]
   if (view.notice) blocks.push(section(escapeMrkdwn(view.notice)))
   if (fields.length) blocks.push({ type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) })
-  if (persons.length) blocks.push(section(`*Persons*\n${persons.slice(0, 10).map((p) => `• ${escapeMrkdwn(p.name)} \`${p.no}\``).join('\n')}`))
+  if (persons.length) blocks.push(section(`*${messages.card.persons}*\n${persons.slice(0, 10).map((p) => `• ${escapeMrkdwn(p.name)} \`${p.no}\``).join('\n')}`))
   if (activity) {
     blocks.push(section(`*${messages.card.lastInteractions}*\n${activity.interactions.map(interactionLine).join('\n') || messages.card.none}`))
     blocks.push(section(`*${messages.card.openOpportunities}*\n${activity.openOpportunities.map(opportunityLine).join('\n') || messages.card.none}`))
   }
   if (view.duplicates.length) {
-    blocks.push(section(`:warning: *Possible duplicates*\n${view.duplicates.slice(0, 5).map((d) => `• ${d.score}% ${escapeMrkdwn(d.contact.name)} \`${d.contact.no}\``).join('\n')}`))
+    blocks.push(section(`:warning: *${messages.card.possibleDuplicates}*\n${view.duplicates.slice(0, 5).map((d) => `• ${d.score}% ${escapeMrkdwn(d.contact.name)} \`${d.contact.no}\``).join('\n')}`))
   }
   blocks.push({
     type: 'actions',
@@ -142,7 +143,7 @@ export function resultMessage(view: ResultView, activity?: ContactActivity): Sla
     case 'table':
     case 'help':
       // Their plain text starts with the title, which the bold heading already shows.
-      return { text, blocks: [section(`*${escapeMrkdwn(view.title)}*`), ...codeBlocks(renderText(view).split('\n').slice(1).join('\n').trim() || '(none)')] }
+      return { text, blocks: [section(`*${escapeMrkdwn(view.title)}*`), ...codeBlocks(renderText(view).split('\n').slice(1).join('\n').trim() || messages.card.noneText)] }
     default:
       return { text, blocks: [section(`*${escapeMrkdwn(view.title)}*`), ...codeBlocks(renderText(view))] }
   }
