@@ -47,6 +47,8 @@ export const messages = {
       name: 'Name',
       company: 'Company number',
       companyHint: 'for a person at a company, e.g. CT000001',
+      duplicatesHeading: 'Possible duplicates',
+      duplicatesHint: 'If it is one of these, cancel and use it. Save again to create the new contact anyway.',
       fields: { email: 'Email', phone: 'Phone', mobile: 'Mobile', 'job-title': 'Job title', city: 'City', country: 'Country (ISO code, e.g. IS)' },
     },
     advance: {

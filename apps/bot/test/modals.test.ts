@@ -79,19 +79,34 @@ describe('modals', () => {
 describe('contact and opportunity modals', () => {
   const bot = useBot()
 
-  it('creates a contact from the New contact modal and warns about a possible duplicate with the card', async () => {
+  it('warns about possible duplicates in the New contact modal before saving, and saves on the second try', async () => {
     await setup(bot)
     const view = await pressButton(bot, 'UJANE', ACTION_IDS.newContact, 'new')
     expect(view.callback_id).toBe(CALLBACK_IDS.newContact)
     const refused = await postPayload(bot, submission('UJANE', view, { type: 'person', name: 'Þóra Guðmundsdóttir', email: 'not-an-email' }))
     expect(await refused.json()).toMatchObject({ response_action: 'errors', errors: { email: expect.stringContaining('not-an-email') } })
-    const saved = await postPayload(bot, submission('UJANE', view, { type: 'company', name: 'Hekla Utgerd EHF', city: 'Reykjavík' }))
+
+    const first = await (await postPayload(bot, submission('UJANE', view, { type: 'company', name: 'Hekla Utgerd EHF', city: 'Reykjavík' }))).json() as { response_action: string; view: Record<string, any> }
+    expect(first.response_action).toBe('update')
+    expect(JSON.stringify(first.view.blocks[0])).toMatch(/Possible duplicates.*Hekla Útgerð ehf/)
+    expect(first.view.blocks.find((b: any) => b.block_id === 'name').element.initial_value).toBe('Hekla Utgerd EHF')
+    expect(await bot.database.db.selectFrom('contacts').select('name').execute()).toEqual([{ name: 'Hekla Útgerð ehf' }])
+
+    const saved = await postPayload(bot, submission('UJANE', first.view, { type: 'company', name: 'Hekla Utgerd EHF', city: 'Reykjavík' }))
     expect(saved.status).toBe(200)
+    expect(await saved.text()).toBe('')
     const posted = await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
     expect(posted.body.channel).toBe('UJANE')
     expect(String(posted.body.blocks)).toContain('Possible duplicates')
-    expect(String(posted.body.blocks)).toContain('Hekla Útgerð ehf')
     expect(await bot.database.db.selectFrom('contacts').select('name').orderBy('no').execute()).toEqual([{ name: 'Hekla Útgerð ehf' }, { name: 'Hekla Utgerd EHF' }])
+  })
+
+  it('saves a new contact at once when nothing looks like it', async () => {
+    await setup(bot)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.newContact, 'new')
+    const saved = await postPayload(bot, submission('UJANE', view, { type: 'company', name: 'Katla Seafood', country: 'IS' }))
+    expect(await saved.text()).toBe('')
+    expect(await bot.database.db.selectFrom('contacts').select(['name', 'country_code']).orderBy('no').execute()).toEqual([{ name: 'Hekla Útgerð ehf', country_code: null }, { name: 'Katla Seafood', country_code: 'IS' }])
   })
 
   it('edits a contact from its current values and saves only what changed', async () => {

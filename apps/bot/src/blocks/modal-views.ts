@@ -1,7 +1,7 @@
-import { EVALUATIONS, type Contact } from '@crm/core'
+import { EVALUATIONS, type Contact, type DuplicateCandidate } from '@crm/core'
 import { CALLBACK_IDS } from '../ids.ts'
 import { messages } from '../messages.ts'
-import type { Block } from './result-blocks.ts'
+import { escapeMrkdwn, type Block } from './result-blocks.ts'
 
 /** The one action id of every modal input; the block id is the grammar's option name. */
 export const INPUT_ACTION = 'value'
@@ -49,20 +49,30 @@ export function newOpportunityModal(contactNo: string): Block {
 /** The contact fields the new and edit modals offer, by grammar option name. */
 export const CONTACT_MODAL_FIELDS = ['email', 'phone', 'mobile', 'job-title', 'city', 'country'] as const
 
-function contactFieldInputs(c?: Contact): Block[] {
+function contactFieldInputs(c?: Contact, typed: Record<string, string> = {}): Block[] {
   const m = messages.modals.contact
   const initial: Record<(typeof CONTACT_MODAL_FIELDS)[number], string | null | undefined> = { email: c?.email, phone: c?.phone, mobile: c?.mobile, 'job-title': c?.jobTitle, city: c?.city, country: c?.countryCode }
-  return CONTACT_MODAL_FIELDS.map((f) => input(f, m.fields[f], text(initial[f]), true))
+  return CONTACT_MODAL_FIELDS.map((f) => input(f, m.fields[f], text(typed[f] ?? initial[f]), true))
 }
 
-/** The "New contact" modal; possible duplicates are shown with the card after saving. */
-export function newContactModal(): Block {
+/** Metadata of a New contact modal whose duplicates the user has seen: saving again creates the contact. */
+export const DUPLICATES_SEEN = 'duplicates-seen'
+
+/**
+ * The "New contact" modal. Given the possible duplicates of what was typed, it comes back with them listed
+ * above the same values, and saving again creates the contact anyway.
+ */
+export function newContactModal(typed: Record<string, string> = {}, duplicates: DuplicateCandidate[] = []): Block {
   const m = messages.modals.contact
-  return modal(CALLBACK_IDS.newContact, m.newTitle, '', [
-    input('type', m.type, select(['person', 'company'], 'person')),
-    input('name', m.name, text()),
-    input('company', m.company, text(), true, m.companyHint),
-    ...contactFieldInputs(),
+  const warning = duplicates.length
+    ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: *${m.duplicatesHeading}*\n${duplicates.slice(0, 5).map((d) => `• ${d.score}% ${escapeMrkdwn(d.contact.name)} \`${d.contact.no}\``).join('\n')}\n${m.duplicatesHint}` } }]
+    : []
+  return modal(CALLBACK_IDS.newContact, m.newTitle, duplicates.length ? DUPLICATES_SEEN : '', [
+    ...warning,
+    input('type', m.type, select(['person', 'company'], typed.type ?? 'person')),
+    input('name', m.name, text(typed.name)),
+    input('company', m.company, text(typed.company), true, m.companyHint),
+    ...contactFieldInputs(undefined, typed),
   ])
 }
 
