@@ -38,6 +38,13 @@ export function lintPackage(dir: string): string[] {
     if (pkg === 'apps/reports' && !isTest && /\bset:html\b/.test(text)) {
       problems.push(`${rel}: never set:html in the reports site; database text must go through Astro's escaping`)
     }
+    if (pkg === 'apps/bot' && !isTest) {
+      // The bot is a door onto core: no SQL of its own, and the environment is read in one file.
+      const data = text.match(/from ['"](kysely|better-sqlite3|pg)['"]/)
+      if (data) problems.push(`${rel}: the bot must not import ${data[1]} (its data goes through @crm/core)`)
+      if (/from ['"]@crm\/db['"]/.test(text) && !/src\/(main|config)\.ts$/.test(rel)) problems.push(`${rel}: only main.ts and config.ts of the bot may import @crm/db; use @crm/core`)
+      if (/\bprocess\.env\b/.test(text) && !rel.endsWith('src/main.ts')) problems.push(`${rel}: read the environment only in src/main.ts (config.ts parses what main passes)`)
+    }
     if (pkg.startsWith('apps/') && /from ['"](\.\.\/)+apps\//.test(text)) problems.push(`${rel}: import another app through packages/, not by path`)
     for (const m of text.matchAll(/from ['"](\.{1,2}\/[^'"]+)['"]/g)) {
       if (!/\.(ts|js|json|astro|css|mjs)$/.test(m[1]!)) problems.push(`${rel}: relative import ${m[1]} needs its .ts extension`)

@@ -3,7 +3,7 @@ export { createCoreDeps, silentLogger, type Actor, type CoreDeps, type Logger } 
 export * from './text/normalize.ts'
 export * from './contacts/contact.ts'
 export { validateContactFields, FIELD_LABELS, splitPersonName, joinPersonName, initialsOf } from './contacts/fields.ts'
-export { createContact, updateContact, linkContactToCompany, requireContact, reindexContact, type CreateContactInput, type CreateContactResult, type UpdateContactInput } from './contacts/write.ts'
+export { createContact, checkNewContact, updateContact, linkContactToCompany, requireContact, reindexContact, type CreateContactInput, type CreateContactResult, type UpdateContactInput } from './contacts/write.ts'
 export { searchContacts, getContactDetails, getContactHistory, contactCollator, type ContactDetails, type SearchContactsInput, type SearchContactsResult } from './contacts/read.ts'
 export { findContactDuplicates, findDuplicatesOf, markNotDuplicates, scoreDuplicate, type DuplicateCandidate } from './contacts/duplicates.ts'
 export { mergeContacts, type MergeResult } from './contacts/merge.ts'

@@ -3,12 +3,14 @@ import { describeEachDialect } from '@crm/db/testing'
 import { beforeEach, describe, expect, it } from 'vitest'
 import {
   changeSetting,
+  checkNewContact,
   createContact,
   findContactDuplicates,
   getContactDetails,
   getContactHistory,
   markNotDuplicates,
   mergeContacts,
+  runCommand,
   searchContacts,
 } from '../src/index.ts'
 import { admin, countRows, domainError, snapshotCounts, useCore } from './builders.ts'
@@ -21,6 +23,17 @@ describeEachDialect('duplicates and merge', (dialect) => {
     beforeEach(async () => {
       await createContact(core.deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'https://www.hekla.is', address: 'Grandagarður 1', city: 'Reykjavík', phone: '+354 555 1234' })
       await createContact(core.deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: 'CT000001', email: 'thora@hekla.is' })
+    })
+
+    it('checks a new contact for duplicates before saving and stores nothing, not even a number', async () => {
+      const before = await snapshotCounts(core.database)
+      const checked = await checkNewContact(core.deps, admin, { type: 'company', name: 'Hekla Utgerd EHF', website: 'hekla.is' })
+      expect(checked.duplicates.map((d) => d.contact.no)).toEqual(['CT000001'])
+      expect(await snapshotCounts(core.database)).toEqual(before)
+      const view = await runCommand(core.ctx, 'contact add company "Hekla Utgerd EHF" --website hekla.is --check')
+      expect(view).toMatchObject({ kind: 'duplicates', title: '1 possible duplicate(s) of the new contact Hekla Utgerd EHF; nothing was saved.' })
+      await expect(checkNewContact(core.deps, admin, { type: 'company', name: 'Katla', email: 'nope' })).rejects.toMatchObject({ code: 'INVALID_FIELD', field: 'email' })
+      expect((await createContact(core.deps, admin, { type: 'company', name: 'Katla ehf' })).contact.no).toBe('CT000003')
     })
 
     it('warns about "Hekla Utgerd EHF" with the same website domain, with a score and reasons', async () => {

@@ -9,6 +9,7 @@ import {
   getInteractionStatistics,
   getOpportunityDetails,
   listInteractions,
+  listRecentInteractions,
   listOpportunities,
   logInteraction,
   mergeContacts,
@@ -46,6 +47,21 @@ describe('money', () => {
 
 describeEachDialect('interactions', (dialect) => {
   const f = useCore(dialect)
+
+  it('lists a salesperson\'s latest live interactions across contacts, newest first', async () => {
+    await addSalesperson(f.deps, admin, { code: 'JD', name: 'Jane Doe' })
+    await addSalesperson(f.deps, admin, { code: 'OK', name: 'Óli Kári' })
+    const a = (await createContact(f.deps, admin, { type: 'company', name: 'Hekla ehf' })).contact.no
+    const b = (await createContact(f.deps, admin, { type: 'company', name: 'Katla ehf' })).contact.no
+    const log = (contactNo: string, subject: string, date: string, salespersonCode: string) => logInteraction(f.deps, admin, { contactNo, templateCode: 'CALL-OUT', subject, date, salespersonCode })
+    await log(a, 'First', '2026-11-01', 'JD')
+    await log(b, 'Second', '2026-11-03', 'JD')
+    const canceled = await log(a, 'Canceled', '2026-11-04', 'JD')
+    await log(a, 'Someone else', '2026-11-05', 'OK')
+    await setInteractionCanceled(f.deps, admin, canceled.interaction.no, true)
+    expect((await listRecentInteractions(f.deps, 'jd')).map((i) => [i.subject, i.contactNo])).toEqual([['Second', b], ['First', a]])
+    expect((await listRecentInteractions(f.deps, 'JD', 1)).map((i) => i.subject)).toEqual(['Second'])
+  })
 
   async function heklaAndThora() {
     const company = await createContact(f.deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', city: 'Reykjavík' })

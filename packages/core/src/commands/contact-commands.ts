@@ -4,7 +4,8 @@ import { findContactDuplicates, markNotDuplicates } from '../contacts/duplicates
 import { mergeContacts } from '../contacts/merge.ts'
 import { eraseContact, exportContactData, previewErasure } from '../contacts/privacy.ts'
 import { getContactDetails, getContactHistory, searchContacts } from '../contacts/read.ts'
-import { createContact, linkContactToCompany, updateContact } from '../contacts/write.ts'
+import { checkNewContact, createContact, linkContactToCompany, updateContact } from '../contacts/write.ts'
+import { getSetup } from '../setup/setup.ts'
 import { contacts as contactQueries } from '@crm/db'
 import { invalidField } from '../errors.ts'
 import { toContact } from '../contacts/contact.ts'
@@ -130,7 +131,12 @@ export const contactCommands: CommandSpec[] = [
       { name: 'type', description: 'company or person', required: true, choices: ['company', 'person'] },
       { name: 'name', description: 'the full name', rest: true },
     ],
-    options: [{ name: 'company', type: 'string', description: 'number of the company a person belongs to' }, ...FIELD_OPTIONS, ...CLASSIFICATION_OPTIONS],
+    options: [
+      { name: 'company', type: 'string', description: 'number of the company a person belongs to' },
+      ...FIELD_OPTIONS,
+      ...CLASSIFICATION_OPTIONS,
+      { name: 'check', type: 'bool', description: 'only check the input and look for possible duplicates; save nothing' },
+    ],
     examples: [
       'contact add company "Hekla Útgerð ehf" --city Reykjavík --country IS --industry FISHING --website hekla.is',
       'contact add person "Þóra Guðmundsdóttir" --company CT000001 --email thora@hekla.is',
@@ -138,14 +144,20 @@ export const contactCommands: CommandSpec[] = [
     notes: ['Possible duplicates are shown after saving; merge them with "contact merge".'],
     access: 'write',
     async run(ctx, input) {
-      const result = await createContact(ctx.deps, ctx.actor, {
+      const draft = {
         type: arg(input, 'type') as 'company' | 'person',
         ...fieldsFrom(input),
         ...(input.args.name ? { name: input.args.name } : {}),
         companyNo: (input.options.company as string | undefined) ?? null,
         ...classificationsFrom(input),
         profile: profileFrom(input, false) as Record<string, string> | undefined ?? {},
-      })
+      }
+      if (input.options.check) {
+        const checked = await checkNewContact(ctx.deps, ctx.actor, draft)
+        const title = checked.duplicates.length ? `${checked.duplicates.length} possible duplicate(s) of the new contact ${checked.contact.name}; nothing was saved.` : `No possible duplicates of the new contact ${checked.contact.name}; nothing was saved.`
+        return { kind: 'duplicates', title, contact: { ...checked.contact, no: '(new)' }, duplicates: checked.duplicates, threshold: (await getSetup(ctx.deps)).duplicateThreshold, data: { saved: false, duplicates: checked.duplicates.map(duplicateData) } }
+      }
+      const result = await createContact(ctx.deps, ctx.actor, draft)
       const notice = result.duplicates.length ? `Created ${result.contact.no}. Warning: ${result.duplicates.length} possible duplicate(s) found.` : `Created ${result.contact.no}.`
       return contactView(ctx, result.contact.no, result.duplicates, notice)
     },

@@ -211,30 +211,58 @@ export function newContactRow(no: string, type: 'company' | 'person', validated:
  */
 export async function createContact(deps: CoreDeps, actor: Actor, input: CreateContactInput): Promise<CreateContactResult> {
   const now = deps.clock().toISOString()
-  const result = await deps.database.db.transaction().execute(async (trx) => {
-    const fields = await validateContactFields(trx, pickFields(input))
-    const type = input.type
-    completeNewContactName(type, fields)
-    const setup = await setupQueries.get(trx)
-    let company: ContactRow | undefined
-    if (input.companyNo) {
-      if (type === 'company') throw invalidField('company', 'A company cannot belong to another company; only persons can.')
-      company = await requireCompany(trx, input.companyNo)
-    }
-    const links = await validateClassifications(trx, type, input)
-    const no = await numberSeries.takeNext(trx, 'CONTACT', now)
-    const row = newContactRow(no, type, fields, company, setup, now)
-    await contacts.insert(trx, row)
-    await contacts.replaceSearchTokens(trx, no, searchTokens(row), foldText(row.name))
-    for (const [kind, codes] of links) await classifications.link(trx, kind, no, codes)
-    for (const [question, answer] of Object.entries(input.profile ?? {})) await contacts.setProfileAnswer(trx, no, question, answer)
-    await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: no, action: 'create' })
-    const stored = await contacts.get(trx, no)
-    const duplicates = setup.dup_search_enabled ? await findDuplicatesOf(trx, stored, setup.dup_threshold) : []
-    return { contact: toContact(stored), duplicates }
-  })
+  const result = await deps.database.db.transaction().execute((trx) => insertContact(trx, actor, input, now))
   deps.logger.info({ event: 'contact.created', no: result.contact.no, duplicates: result.duplicates.length })
   return result
+}
+
+/** Carries a dry run's result out of the transaction it rolls back. */
+class DryRun extends Error {
+  readonly result: CreateContactResult
+  constructor(result: CreateContactResult) {
+    super('dry run')
+    this.result = result
+  }
+}
+
+/**
+ * Checks a new contact exactly as createContact would (same validation, same duplicate search) and stores
+ * nothing: the insert is rolled back, so no number is used up.
+ */
+export async function checkNewContact(deps: CoreDeps, actor: Actor, input: CreateContactInput): Promise<CreateContactResult> {
+  const now = deps.clock().toISOString()
+  try {
+    await deps.database.db.transaction().execute(async (trx) => {
+      throw new DryRun(await insertContact(trx, actor, input, now))
+    })
+  } catch (error) {
+    if (error instanceof DryRun) return error.result
+    throw error
+  }
+  throw new Error('unreachable: the dry run always rolls back')
+}
+
+async function insertContact(trx: Executor, actor: Actor, input: CreateContactInput, now: string): Promise<CreateContactResult> {
+  const fields = await validateContactFields(trx, pickFields(input))
+  const type = input.type
+  completeNewContactName(type, fields)
+  const setup = await setupQueries.get(trx)
+  let company: ContactRow | undefined
+  if (input.companyNo) {
+    if (type === 'company') throw invalidField('company', 'A company cannot belong to another company; only persons can.')
+    company = await requireCompany(trx, input.companyNo)
+  }
+  const links = await validateClassifications(trx, type, input)
+  const no = await numberSeries.takeNext(trx, 'CONTACT', now)
+  const row = newContactRow(no, type, fields, company, setup, now)
+  await contacts.insert(trx, row)
+  await contacts.replaceSearchTokens(trx, no, searchTokens(row), foldText(row.name))
+  for (const [kind, codes] of links) await classifications.link(trx, kind, no, codes)
+  for (const [question, answer] of Object.entries(input.profile ?? {})) await contacts.setProfileAnswer(trx, no, question, answer)
+  await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: no, action: 'create' })
+  const stored = await contacts.get(trx, no)
+  const duplicates = setup.dup_search_enabled ? await findDuplicatesOf(trx, stored, setup.dup_threshold) : []
+  return { contact: toContact(stored), duplicates }
 }
 
 function pickFields(input: ContactFields): ContactFields {

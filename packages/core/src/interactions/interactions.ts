@@ -243,6 +243,12 @@ export async function listInteractions(deps: CoreDeps, contactNo: string, page: 
   return { contactNo: no, rolledUp, interactions: rows.slice(0, limit).map(toInteraction), hasMore: rows.length > limit, offset }
 }
 
+/** A salesperson's most recent interactions (canceled ones left out), newest first; at most 100. */
+export async function listRecentInteractions(deps: CoreDeps, salespersonCode: string, limit = 10): Promise<Interaction[]> {
+  const rows = await interactions.listRecentForSalesperson(deps.database.db, salespersonCode.trim().toUpperCase(), Math.min(Math.max(limit, 1), 100))
+  return rows.map(toInteraction)
+}
+
 export interface InteractionStatistics {
   contactNo: string
   currency: string

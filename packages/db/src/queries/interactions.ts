@@ -76,6 +76,19 @@ export async function listForContact(db: Executor, contactNo: string, filter: Hi
   return q.orderBy('occurred_at', 'desc').orderBy('no', 'desc').limit(limit).offset(offset).execute()
 }
 
+/** A salesperson's latest live entries across all contacts, newest first. */
+export async function listRecentForSalesperson(db: Executor, salespersonCode: string, limit: number): Promise<InteractionLogEntryRow[]> {
+  return db
+    .selectFrom('interaction_log_entries')
+    .selectAll()
+    .where('salesperson_code', '=', salespersonCode)
+    .where('canceled', '=', 0)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('no', 'desc')
+    .limit(limit)
+    .execute()
+}
+
 export interface InteractionTotals {
   count: number
   cost_minor: number

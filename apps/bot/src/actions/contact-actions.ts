@@ -1,0 +1,43 @@
+import type { App, BlockButtonAction } from '@slack/bolt'
+import { advanceOpportunityModal, closeOpportunityModal, editContactModal, logInteractionModal, newContactModal, newOpportunityModal } from '../blocks/modal-views.ts'
+import { runForUser, runLineForUser } from '../commands/run-line.ts'
+import type { BotDeps } from '../deps.ts'
+import { ACTION_IDS } from '../ids.ts'
+
+/** The buttons of contact cards, search results and App Home; each runs a command or opens a modal for one. */
+export function register(app: App, deps: BotDeps): void {
+  app.action<BlockButtonAction>(ACTION_IDS.showContact, async ({ ack, action, body, client, respond }) => {
+    await ack()
+    const message = await runLineForUser(deps, client, body.user.id, ['contact', 'show', action.value ?? ''])
+    await respond({ response_type: 'ephemeral', replace_original: false, ...message })
+  })
+  app.action<BlockButtonAction>(ACTION_IDS.showMore, async ({ ack, action, body, client, respond }) => {
+    await ack()
+    const { query, offset } = JSON.parse(action.value ?? '{}') as { query?: string; offset?: number }
+    const message = await runLineForUser(deps, client, body.user.id, ['contact', 'find', '--offset', String(offset ?? 0), '--', query ?? ''])
+    await respond({ response_type: 'ephemeral', replace_original: false, ...message })
+  })
+  const modals: Array<[string, (no: string) => Record<string, unknown>]> = [
+    [ACTION_IDS.logInteraction, (no) => logInteractionModal(no)],
+    [ACTION_IDS.newOpportunity, (no) => newOpportunityModal(no)],
+    [ACTION_IDS.newContact, () => newContactModal()],
+    [ACTION_IDS.advanceOpportunity, (no) => advanceOpportunityModal(no)],
+    [ACTION_IDS.closeOpportunity, (no) => closeOpportunityModal(no)],
+  ]
+  for (const [actionId, build] of modals) {
+    app.action<BlockButtonAction>(actionId, async ({ ack, action, body, client }) => {
+      await ack()
+      await client.views.open({ trigger_id: body.trigger_id, view: build(action.value ?? '') as never })
+    })
+  }
+  // Edit reads the contact through the grammar first, so the modal starts from its current values.
+  app.action<BlockButtonAction>(ACTION_IDS.editContact, async ({ ack, action, body, client, respond }) => {
+    await ack()
+    const outcome = await runForUser(deps, client, body.user.id, ['contact', 'show', action.value ?? ''])
+    if (!outcome.ok || outcome.view.kind !== 'contact') {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...outcome.message })
+      return
+    }
+    await client.views.open({ trigger_id: body.trigger_id, view: editContactModal(outcome.view.details.contact) as never })
+  })
+}

@@ -1,0 +1,25 @@
+import { App } from '@slack/bolt'
+import { register as registerContactActions } from './actions/contact-actions.ts'
+import { register as registerCrmCommand } from './commands/crm-command.ts'
+import type { BotDeps } from './deps.ts'
+import { register as registerAppHome } from './events/app-home.ts'
+import { register as registerLogShortcut } from './shortcuts/log-to-crm.ts'
+import { register as registerModalSubmissions } from './views/modal-submissions.ts'
+import { boltLogger } from './logger.ts'
+
+/** Builds the Bolt app: Socket Mode with an app token, else HTTP on /slack/events verified by the signing secret. */
+export function createBotApp(deps: BotDeps): App {
+  const { config } = deps
+  const app = new App({
+    token: config.botToken,
+    ...(config.appToken ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret! }),
+    ...(config.slackApiUrl ? { clientOptions: { slackApiUrl: config.slackApiUrl } } : {}),
+    logger: boltLogger(deps.log),
+  })
+  registerCrmCommand(app, deps)
+  registerContactActions(app, deps)
+  registerModalSubmissions(app, deps)
+  registerLogShortcut(app, deps)
+  registerAppHome(app, deps)
+  return app
+}

@@ -1,0 +1,118 @@
+import { EVALUATIONS, type Contact, type DuplicateCandidate } from '@crm/core'
+import { CALLBACK_IDS } from '../ids.ts'
+import { messages } from '../messages.ts'
+import { escapeMrkdwn, type Block } from './result-blocks.ts'
+
+/** The one action id of every modal input; the block id is the grammar's option name. */
+export const INPUT_ACTION = 'value'
+
+const plain = (text: string) => ({ type: 'plain_text', text, emoji: true })
+
+function input(blockId: string, label: string, element: Block, optional = false, hint?: string): Block {
+  return { type: 'input', block_id: blockId, label: plain(label), element: { ...element, action_id: INPUT_ACTION }, optional, ...(hint ? { hint: plain(hint) } : {}) }
+}
+
+const text = (initial?: string | null, multiline = false): Block => ({ type: 'plain_text_input', multiline, ...(initial ? { initial_value: initial } : {}) })
+const select = (choices: readonly string[], initial?: string): Block => ({
+  type: 'static_select', options: choices.map((c) => ({ text: plain(c), value: c })), ...(initial ? { initial_option: { text: plain(initial), value: initial } } : {}),
+})
+
+function modal(callbackId: string, title: string, metadata: string, blocks: Block[]): Block {
+  return { type: 'modal', callback_id: callbackId, private_metadata: metadata, title: plain(title), submit: plain(messages.modals.submit), close: plain(messages.modals.cancel), blocks }
+}
+
+/** The "Log interaction" modal for a contact (or with a contact field, from a message shortcut). */
+export function logInteractionModal(contactNo: string | undefined, subject?: string): Block {
+  const m = messages.modals.log
+  return modal(CALLBACK_IDS.logInteraction, m.title, contactNo ?? '', [
+    ...(contactNo ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: m.forContact(contactNo) }] }] : [input('contact', m.contact, text(), false, m.contactHint)]),
+    input('template', m.template, text('CALL-OUT'), false, m.templateHint),
+    input('subject', m.subject, text(subject?.slice(0, 250))),
+    input('date', m.date, { type: 'datepicker' }, true),
+    input('duration', m.duration, { type: 'number_input', is_decimal_allowed: false, min_value: '0' }, true),
+    input('evaluation', m.evaluation, { type: 'static_select', options: EVALUATIONS.map((e) => ({ text: plain(e), value: e })) }, true),
+    input('note', m.note, text(undefined, true), true),
+  ])
+}
+
+/** The "New opportunity" modal for a contact. */
+export function newOpportunityModal(contactNo: string): Block {
+  const m = messages.modals.opp
+  return modal(CALLBACK_IDS.newOpportunity, m.title, contactNo, [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: m.forContact(contactNo) }] },
+    input('description', m.description, text()),
+    input('value', m.value, text(), true, m.valueHint),
+    input('close-date', m.closeDate, { type: 'datepicker' }, true),
+  ])
+}
+
+/** The contact fields the new and edit modals offer, by grammar option name. */
+export const CONTACT_MODAL_FIELDS = ['email', 'phone', 'mobile', 'job-title', 'city', 'country'] as const
+
+function contactFieldInputs(c?: Contact, typed: Record<string, string> = {}): Block[] {
+  const m = messages.modals.contact
+  const initial: Record<(typeof CONTACT_MODAL_FIELDS)[number], string | null | undefined> = { email: c?.email, phone: c?.phone, mobile: c?.mobile, 'job-title': c?.jobTitle, city: c?.city, country: c?.countryCode }
+  return CONTACT_MODAL_FIELDS.map((f) => input(f, m.fields[f], text(typed[f] ?? initial[f]), true))
+}
+
+/** Metadata of a New contact modal whose duplicates the user has seen: saving again creates the contact. */
+export const DUPLICATES_SEEN = 'duplicates-seen'
+
+/**
+ * The "New contact" modal. Given the possible duplicates of what was typed, it comes back with them listed
+ * above the same values, and saving again creates the contact anyway.
+ */
+export function newContactModal(typed: Record<string, string> = {}, duplicates: DuplicateCandidate[] = []): Block {
+  const m = messages.modals.contact
+  const warning = duplicates.length
+    ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: *${m.duplicatesHeading}*\n${duplicates.slice(0, 5).map((d) => `• ${d.score}% ${escapeMrkdwn(d.contact.name)} \`${d.contact.no}\``).join('\n')}\n${m.duplicatesHint}` } }]
+    : []
+  return modal(CALLBACK_IDS.newContact, m.newTitle, duplicates.length ? DUPLICATES_SEEN : '', [
+    ...warning,
+    input('type', m.type, select(['person', 'company'], typed.type ?? 'person')),
+    input('name', m.name, text(typed.name)),
+    input('company', m.company, text(typed.company), true, m.companyHint),
+    ...contactFieldInputs(undefined, typed),
+  ])
+}
+
+/** The "Edit contact" modal, filled with the contact's current values; only changed fields are saved. */
+export function editContactModal(c: Contact): Block {
+  const m = messages.modals.contact
+  const initial = { name: c.name, email: c.email, phone: c.phone, mobile: c.mobile, 'job-title': c.jobTitle, city: c.city, country: c.countryCode }
+  return modal(CALLBACK_IDS.editContact, m.editTitle(c.no), JSON.stringify({ no: c.no, initial }), [input('name', m.name, text(c.name)), ...contactFieldInputs(c)])
+}
+
+/** "Next stage" for an opportunity: an optional quote reference and note. */
+export function advanceOpportunityModal(no: string): Block {
+  const m = messages.modals.advance
+  return modal(CALLBACK_IDS.advanceOpportunity, m.title, no, [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: m.forOpportunity(no) }] },
+    input('quote', m.quote, text(), true, m.quoteHint),
+    input('note', m.note, text(undefined, true), true),
+  ])
+}
+
+/** Close an opportunity as won or lost, with a close code and a note. */
+export function closeOpportunityModal(no: string): Block {
+  const m = messages.modals.close
+  return modal(CALLBACK_IDS.closeOpportunity, m.title, no, [
+    { type: 'context', elements: [{ type: 'mrkdwn', text: m.forOpportunity(no) }] },
+    input('outcome', m.outcome, select(['won', 'lost'])),
+    input('code', m.code, text(), true, m.codeHint),
+    input('note', m.note, text(undefined, true), true),
+  ])
+}
+
+type StateValue = { type: string; value?: string | null; selected_date?: string | null; selected_option?: { value: string } | null }
+
+/** The submitted values of a modal, by block id (empty inputs left out). */
+export function readModalValues(state: { values: Record<string, Record<string, StateValue>> }): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [blockId, actions] of Object.entries(state.values)) {
+    const v = actions[INPUT_ACTION]
+    const value = v?.value ?? v?.selected_date ?? v?.selected_option?.value
+    if (value !== undefined && value !== null && value.trim() !== '') out[blockId] = value.trim()
+  }
+  return out
+}

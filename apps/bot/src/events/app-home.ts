@@ -1,0 +1,41 @@
+import { findSalespersonFor, getForecast, listOpportunities, listRecentInteractions } from '@crm/core'
+import type { App } from '@slack/bolt'
+import { randomBytes } from 'node:crypto'
+import { homeView } from '../blocks/home-view.ts'
+import type { BotDeps } from '../deps.ts'
+import { resolveActor } from '../actor.ts'
+
+/** The first and last day (YYYY-MM-DD) of the month `now` is in, in UTC. */
+export function monthOf(now: Date): { month: string; from: string; to: string } {
+  const month = now.toISOString().slice(0, 7)
+  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate()
+  return { month, from: `${month}-01`, to: `${month}-${String(last).padStart(2, '0')}` }
+}
+
+/** App Home: published each time the user opens the Home tab. */
+export function register(app: App, deps: BotDeps): void {
+  app.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return
+    try {
+      const { actor } = await resolveActor(deps, client, event.user)
+      const sp = actor.salespersonCode ? await findSalespersonFor(deps.core, { slackUserId: event.user }) : undefined
+      const { month, from, to } = monthOf(deps.core.clock())
+      const [open, forecast, recent] = sp
+        ? await Promise.all([
+            listOpportunities(deps.core, { salespersonCode: sp.code, status: 'open', limit: 50 }),
+            getForecast(deps.core, { salespersonCode: sp.code, closeFrom: from, closeTo: to }),
+            listRecentInteractions(deps.core, sp.code, 10),
+          ])
+        : [{ opportunities: [] }, { currency: '', total: { count: 0, estimatedValue: 0, calculatedValue: 0 } }, []]
+      const view = homeView({
+        salesperson: sp ? { code: sp.code, name: sp.name } : undefined,
+        openOpportunities: open.opportunities,
+        recentInteractions: recent,
+        forecast: { month, currency: forecast.currency, ...forecast.total },
+      })
+      await client.views.publish({ user_id: event.user, view: view as never })
+    } catch (error) {
+      deps.log.error({ event: 'home_failed', user: event.user, ref: randomBytes(4).toString('hex'), err: error }, 'unexpected error')
+    }
+  })
+}

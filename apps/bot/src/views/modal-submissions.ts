@@ -1,0 +1,54 @@
+import type { App } from '@slack/bolt'
+import { CONTACT_MODAL_FIELDS, DUPLICATES_SEEN, newContactModal, readModalValues } from '../blocks/modal-views.ts'
+import { runForUser } from '../commands/run-line.ts'
+import type { BotDeps } from '../deps.ts'
+import { CALLBACK_IDS } from '../ids.ts'
+
+/** `--name value` for the values that were filled in. */
+function options(values: Record<string, string>, names: string[]): string[] {
+  return names.flatMap((name) => (values[name] === undefined ? [] : [`--${name}`, values[name]!]))
+}
+
+/** `contact edit` options for the fields whose value differs from what the modal started with ("" clears). */
+function changedFields(metadata: string, values: Record<string, string>): string[] {
+  const { no, initial } = JSON.parse(metadata || '{}') as { no?: string; initial?: Record<string, string | null> }
+  const changed = ['name', ...CONTACT_MODAL_FIELDS].flatMap((f) => ((values[f] ?? '') === (initial?.[f] ?? '') ? [] : [`--${f}`, values[f] ?? '']))
+  return ['contact', 'edit', no ?? '', ...changed]
+}
+
+/**
+ * Submissions of the bot's modals. Each becomes a command line of the core grammar (as words, so nothing
+ * needs quoting); a refused change keeps the modal open with the message at the field it names.
+ */
+export function register(app: App, deps: BotDeps): void {
+  const submissions: Array<[string, (contact: string, v: Record<string, string>) => string[], string]> = [
+    [CALLBACK_IDS.logInteraction, (contact, v) => ['log', contact || v.contact || '', v.template ?? '', ...options(v, ['date', 'duration', 'evaluation', 'note']), '--', v.subject ?? ''], 'subject'],
+    [CALLBACK_IDS.newOpportunity, (contact, v) => ['opp', 'new', contact, ...options(v, ['value', 'close-date']), '--', v.description ?? ''], 'description'],
+    [CALLBACK_IDS.newContact, (_, v) => ['contact', 'add', v.type ?? '', ...(v.check ? ['--check'] : []), ...options(v, ['company', ...CONTACT_MODAL_FIELDS]), '--', v.name ?? ''], 'name'],
+    [CALLBACK_IDS.editContact, (metadata, v) => changedFields(metadata, v), 'name'],
+    [CALLBACK_IDS.advanceOpportunity, (no, v) => ['opp', 'next', no, ...options(v, ['quote', 'note'])], 'note'],
+    [CALLBACK_IDS.closeOpportunity, (no, v) => ['opp', 'close', no, v.outcome ?? '', ...(v.code ? [v.code] : []), ...options(v, ['note'])], 'code'],
+  ]
+  for (const [callbackId, toWords, fallbackBlock] of submissions) {
+    app.view(callbackId, async ({ ack, view, body, client }) => {
+      const values = readModalValues(view.state as Parameters<typeof readModalValues>[0])
+      if (callbackId === CALLBACK_IDS.newContact && view.private_metadata !== DUPLICATES_SEEN) {
+        // First save: check for possible duplicates and show them before anything is stored.
+        const checked = await runForUser(deps, client, body.user.id, toWords(view.private_metadata, { ...values, check: 'true' }))
+        if (checked.ok && checked.view.kind === 'duplicates' && checked.view.duplicates.length) {
+          await ack({ response_action: 'update', view: newContactModal(values, checked.view.duplicates) as never })
+          return
+        }
+      }
+      const outcome = await runForUser(deps, client, body.user.id, toWords(view.private_metadata, values))
+      if (!outcome.ok) {
+        const blockIds = view.blocks.map((b) => b.block_id)
+        const block = outcome.field && blockIds.includes(outcome.field) ? outcome.field : fallbackBlock
+        await ack({ response_action: 'errors', errors: { [block]: outcome.errorText.slice(0, 1500) } })
+        return
+      }
+      await ack()
+      await client.chat.postMessage({ channel: body.user.id, ...outcome.message })
+    })
+  }
+}

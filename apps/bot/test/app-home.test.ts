@@ -1,0 +1,41 @@
+import { addSalesperson, createContact, createOpportunity, logInteraction, silentLogger } from '@crm/core'
+import { describe, expect, it } from 'vitest'
+import { monthOf } from '../src/events/app-home.ts'
+import { postEvent, useBot } from './harness.ts'
+
+const adminActor = { id: 'test', isAdmin: true }
+
+describe('App Home', () => {
+  const bot = useBot()
+
+  it('publishes the user\'s open opportunities by stage with calculated values and this month\'s forecast', async () => {
+    const core = { database: bot.database, clock: () => new Date(), logger: silentLogger }
+    await addSalesperson(core, adminActor, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
+    await addSalesperson(core, adminActor, { code: 'OK', name: 'Óli Kári' })
+    const { contact } = await createContact(core, adminActor, { type: 'company', name: 'Hekla Útgerð ehf' })
+    const { to } = monthOf(new Date())
+    await createOpportunity(core, adminActor, { contactNo: contact.no, description: 'Cod 2027', estimatedValue: '10000.00', estimatedCloseDate: to, salespersonCode: 'JD' })
+    await createOpportunity(core, adminActor, { contactNo: contact.no, description: 'Haddock later', estimatedValue: '500.00', estimatedCloseDate: '2099-01-31', salespersonCode: 'JD' })
+    await createOpportunity(core, adminActor, { contactNo: contact.no, description: 'Not mine', estimatedValue: '99.00', salespersonCode: 'OK' })
+
+    await logInteraction(core, adminActor, { contactNo: contact.no, templateCode: 'CALL-OUT', subject: 'Called about cod', salespersonCode: 'JD' })
+    await logInteraction(core, adminActor, { contactNo: contact.no, templateCode: 'CALL-OUT', subject: 'Call by Óli', salespersonCode: 'OK' })
+    expect((await postEvent(bot, { type: 'app_home_opened', user: 'UJANE', channel: 'D1', tab: 'home', event_ts: '1.0' })).status).toBe(200)
+    const publish = await bot.stub.waitFor((r) => r.path === '/api/views.publish')
+    expect(publish.body.user_id).toBe('UJANE')
+    const text = JSON.stringify(JSON.parse(String(publish.body.view)).blocks)
+    expect(text).toContain('Stage 1')
+    expect(text).toMatch(/Cod 2027 · stage 1 · EUR 10,000\.00 · calculated EUR 200\.00/)
+    expect(text).toContain('Haddock later')
+    expect(text).not.toContain('Not mine')
+    expect(text).toMatch(/Your recent interactions\*\\n• \d{4}-\d\d-\d\d CALL-OUT: Called about cod/)
+    expect(text).not.toContain('Call by Óli')
+    expect(text).toMatch(/1 open opportunity closing this month · estimated EUR 10,000\.00 · calculated EUR 200\.00/)
+  })
+
+  it('tells an unlinked user how to get access', async () => {
+    await postEvent(bot, { type: 'app_home_opened', user: 'USTRANGER', channel: 'D1', tab: 'home', event_ts: '1.0' })
+    const publish = await bot.stub.waitFor((r) => r.path === '/api/views.publish')
+    expect(String(publish.body.view)).toContain('/crm me link')
+  })
+})

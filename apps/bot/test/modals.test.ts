@@ -1,0 +1,143 @@
+import { addSalesperson, createContact, silentLogger } from '@crm/core'
+import { describe, expect, it } from 'vitest'
+import { ACTION_IDS, CALLBACK_IDS } from '../src/ids.ts'
+import { postPayload, runSlash, submission, useBot, type BotFixture } from './harness.ts'
+
+const adminActor = { id: 'test', isAdmin: true }
+
+async function setup(bot: BotFixture) {
+  const core = { database: bot.database, clock: () => new Date(), logger: silentLogger }
+  await addSalesperson(core, adminActor, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
+  return (await createContact(core, adminActor, { type: 'company', name: 'Hekla Útgerð ehf' })).contact.no
+}
+
+async function pressButton(bot: BotFixture, user: string, actionId: string, value: string) {
+  const res = await postPayload(bot, {
+    type: 'block_actions', user: { id: user }, trigger_id: `trigger-${actionId}`, response_url: `${bot.stub.url}/response/${actionId}`,
+    container: { type: 'message', message_ts: '1.0', channel_id: 'C1', is_ephemeral: true }, channel: { id: 'C1' },
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1.1' }],
+  })
+  expect(res.status).toBe(200)
+  const open = await bot.stub.waitFor((r) => r.path === '/api/views.open' && r.body.trigger_id === `trigger-${actionId}`)
+  return JSON.parse(String(open.body.view)) as Record<string, any>
+}
+
+describe('modals', () => {
+  const bot = useBot()
+
+  it('opens Log interaction from the card, keeps it open with a field error, then logs the interaction', async () => {
+    const no = await setup(bot)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.logInteraction, no)
+    expect(view).toMatchObject({ callback_id: CALLBACK_IDS.logInteraction, private_metadata: no })
+
+    const refused = await postPayload(bot, submission('UJANE', view, { template: 'FAX', subject: 'Cod offer' }))
+    expect(await refused.json()).toEqual({ response_action: 'errors', errors: { template: expect.stringContaining('There is no interaction template FAX') } })
+    expect(await bot.database.db.selectFrom('interaction_log_entries').select('no').execute()).toEqual([])
+
+    const saved = await postPayload(bot, submission('UJANE', view, { template: 'CALL-OUT', subject: 'Cod offer', duration: '15', evaluation: 'positive', date: '2026-11-20' }))
+    expect(saved.status).toBe(200)
+    expect(await saved.text()).toBe('')
+    const posted = await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    expect(posted.body.channel).toBe('UJANE')
+    expect(String(posted.body.text)).toMatch(/^Logged \w+ for /)
+    const rows = await bot.database.db.selectFrom('interaction_log_entries').select(['contact_no', 'template_code', 'subject', 'duration_min', 'evaluation', 'salesperson_code', 'source']).execute()
+    expect(rows).toEqual([{ contact_no: no, template_code: 'CALL-OUT', subject: 'Cod offer', duration_min: 15, evaluation: 'positive', salesperson_code: 'JD', source: 'slack' }])
+  })
+
+  it('creates an opportunity from the New opportunity modal and shows a wrong value at its field', async () => {
+    const no = await setup(bot)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.newOpportunity, no)
+    const refused = await postPayload(bot, submission('UJANE', view, { description: '50 t of cod', value: 'lots' }))
+    expect(await refused.json()).toMatchObject({ response_action: 'errors', errors: { value: expect.any(String) } })
+    const saved = await postPayload(bot, submission('UJANE', view, { description: '50 t of cod', value: '10000.00', 'close-date': '2027-03-31' }))
+    expect(saved.status).toBe(200)
+    const rows = await bot.database.db.selectFrom('opportunities').select(['contact_no', 'description', 'estimated_close_date']).execute()
+    expect(rows).toEqual([{ contact_no: no, description: '50 t of cod', estimated_close_date: '2027-03-31' }])
+  })
+
+  it('refuses an unlinked user in the modal and tells them how to get access', async () => {
+    const no = await setup(bot)
+    const view = await pressButton(bot, 'USTRANGER', ACTION_IDS.logInteraction, no)
+    const refused = await postPayload(bot, submission('USTRANGER', view, { template: 'CALL-OUT', subject: 'x' }))
+    expect(await refused.json()).toMatchObject({ response_action: 'errors', errors: { subject: expect.stringContaining('/crm me link') } })
+  })
+
+  it('"Log to CRM" on a message opens the modal with the message as the subject', async () => {
+    await setup(bot)
+    const res = await postPayload(bot, {
+      type: 'message_action', callback_id: CALLBACK_IDS.logShortcut, user: { id: 'UJANE' }, trigger_id: 'trigger-shortcut', action_ts: '1.2',
+      channel: { id: 'C1' }, message_ts: '1.0', response_url: `${bot.stub.url}/response/shortcut`, message: { type: 'message', ts: '1.0', text: 'Customer wants 50 t of cod', user: 'UCUST' },
+    })
+    expect(res.status).toBe(200)
+    const open = await bot.stub.waitFor((r) => r.path === '/api/views.open' && r.body.trigger_id === 'trigger-shortcut')
+    const view = JSON.parse(String(open.body.view))
+    expect(view.blocks.find((b: any) => b.block_id === 'subject').element.initial_value).toBe('Customer wants 50 t of cod')
+    expect(view.blocks.some((b: any) => b.block_id === 'contact')).toBe(true)
+  })
+})
+
+describe('contact and opportunity modals', () => {
+  const bot = useBot()
+
+  it('warns about possible duplicates in the New contact modal before saving, and saves on the second try', async () => {
+    await setup(bot)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.newContact, 'new')
+    expect(view.callback_id).toBe(CALLBACK_IDS.newContact)
+    const refused = await postPayload(bot, submission('UJANE', view, { type: 'person', name: 'Þóra Guðmundsdóttir', email: 'not-an-email' }))
+    expect(await refused.json()).toMatchObject({ response_action: 'errors', errors: { email: expect.stringContaining('not-an-email') } })
+
+    const first = await (await postPayload(bot, submission('UJANE', view, { type: 'company', name: 'Hekla Utgerd EHF', city: 'Reykjavík' }))).json() as { response_action: string; view: Record<string, any> }
+    expect(first.response_action).toBe('update')
+    expect(JSON.stringify(first.view.blocks[0])).toMatch(/Possible duplicates.*Hekla Útgerð ehf/)
+    expect(first.view.blocks.find((b: any) => b.block_id === 'name').element.initial_value).toBe('Hekla Utgerd EHF')
+    expect(await bot.database.db.selectFrom('contacts').select('name').execute()).toEqual([{ name: 'Hekla Útgerð ehf' }])
+
+    const saved = await postPayload(bot, submission('UJANE', first.view, { type: 'company', name: 'Hekla Utgerd EHF', city: 'Reykjavík' }))
+    expect(saved.status).toBe(200)
+    expect(await saved.text()).toBe('')
+    const posted = await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    expect(posted.body.channel).toBe('UJANE')
+    expect(String(posted.body.blocks)).toContain('Possible duplicates')
+    expect(await bot.database.db.selectFrom('contacts').select('name').orderBy('no').execute()).toEqual([{ name: 'Hekla Útgerð ehf' }, { name: 'Hekla Utgerd EHF' }])
+  })
+
+  it('saves a new contact at once when nothing looks like it', async () => {
+    await setup(bot)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.newContact, 'new')
+    const saved = await postPayload(bot, submission('UJANE', view, { type: 'company', name: 'Katla Seafood', country: 'IS' }))
+    expect(await saved.text()).toBe('')
+    expect(await bot.database.db.selectFrom('contacts').select(['name', 'country_code']).orderBy('no').execute()).toEqual([{ name: 'Hekla Útgerð ehf', country_code: null }, { name: 'Katla Seafood', country_code: 'IS' }])
+  })
+
+  it('edits a contact from its current values and saves only what changed', async () => {
+    const no = await setup(bot)
+    await runSlash(bot, 'UJANE', `contact edit ${no} --email info@hekla.is --city Reykjavík`)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.editContact, no)
+    expect(view.callback_id).toBe(CALLBACK_IDS.editContact)
+    const initial = Object.fromEntries(view.blocks.map((b: any) => [b.block_id, b.element.initial_value]))
+    expect(initial).toMatchObject({ name: 'Hekla Útgerð ehf', email: 'info@hekla.is', city: 'Reykjavík' })
+    const saved = await postPayload(bot, submission('UJANE', view, { name: 'Hekla Útgerð hf', email: 'info@hekla.is', city: '' }))
+    expect(saved.status).toBe(200)
+    await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    expect(await bot.database.db.selectFrom('contacts').select(['name', 'email', 'city']).executeTakeFirst()).toEqual({ name: 'Hekla Útgerð hf', email: 'info@hekla.is', city: null })
+  })
+
+  it('advances and closes an opportunity from App Home buttons', async () => {
+    const no = await setup(bot)
+    await runSlash(bot, 'UJANE', `opp new ${no} "50 t of cod" --value 10000.00`)
+    const opp = (await bot.database.db.selectFrom('opportunities').select(['no', 'current_stage']).executeTakeFirstOrThrow())
+    const advance = await pressButton(bot, 'UJANE', ACTION_IDS.advanceOpportunity, opp.no)
+    expect((await postPayload(bot, submission('UJANE', advance, { note: 'Sent the offer' }))).status).toBe(200)
+    await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    const after = await bot.database.db.selectFrom('opportunities').select(['current_stage']).executeTakeFirstOrThrow()
+    expect(after.current_stage).toBe(opp.current_stage! + 1)
+
+    const close = await pressButton(bot, 'UJANE', ACTION_IDS.closeOpportunity, opp.no)
+    const refused = await postPayload(bot, submission('UJANE', close, { outcome: 'lost', code: 'NOPE' }))
+    expect(await refused.json()).toMatchObject({ response_action: 'errors', errors: { code: expect.stringContaining('NOPE') } })
+    const closed = await postPayload(bot, submission('UJANE', close, { outcome: 'won', code: 'WON-QUALITY', note: 'Quality' }))
+    expect(closed.status).toBe(200)
+    expect(await closed.text()).toBe('')
+    expect(await bot.database.db.selectFrom('opportunities').select('status').executeTakeFirst()).toEqual({ status: 'won' })
+  })
+})

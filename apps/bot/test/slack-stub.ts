@@ -1,0 +1,64 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface StubRequest {
+  path: string
+  /** Web API calls arrive as forms, response_url posts as JSON. */
+  body: Record<string, unknown>
+}
+
+/** A local stand-in for the Slack Web API and for response_url; it records every request it gets. */
+export interface SlackStub {
+  url: string
+  requests: StubRequest[]
+  /** Slack users the stub's users.info knows, by id. */
+  users: Map<string, { email?: string }>
+  /** Resolves with the first recorded request matching `pred`, waiting for it to arrive. */
+  waitFor(pred: (r: StubRequest) => boolean, timeoutMs?: number): Promise<StubRequest>
+  close(): Promise<void>
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (!text) return {}
+  if ((req.headers['content-type'] ?? '').includes('json')) return JSON.parse(text) as Record<string, unknown>
+  return Object.fromEntries(new URLSearchParams(text))
+}
+
+/** Starts the stub on a free loopback port. */
+export async function startSlackStub(): Promise<SlackStub> {
+  const requests: StubRequest[] = []
+  const users = new Map<string, { email?: string }>()
+  const server: Server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!
+    const body = await readBody(req)
+    requests.push({ path, body })
+    const method = path.replace(/^\/api\//, '')
+    let answer: unknown = { ok: true }
+    if (method === 'auth.test') answer = { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', url: 'https://test.slack.com/' }
+    else if (method === 'users.info') {
+      const user = users.get(String(body.user))
+      answer = user ? { ok: true, user: { id: body.user, profile: { email: user.email } } } : { ok: false, error: 'user_not_found' }
+    } else if (method === 'chat.postMessage') answer = { ok: true, ts: '1.0', channel: body.channel }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    url,
+    requests,
+    users,
+    async waitFor(pred, timeoutMs = 5000) {
+      const start = Date.now()
+      for (;;) {
+        const found = requests.find(pred)
+        if (found) return found
+        if (Date.now() - start > timeoutMs) throw new Error(`the stub got no such request; it got: ${requests.map((r) => r.path).join(', ')}`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    },
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }),
+  }
+}
