@@ -9,6 +9,7 @@ export default defineConfig({
       { extends: true, test: { name: 'db', include: ['packages/db/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'core', include: ['packages/core/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['apps/cli/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'mail-ingest', include: ['apps/mail-ingest/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'repo', include: ['test/**/*.test.ts'] } },
     ],
   },
