@@ -6,6 +6,8 @@ import type { IngestSettings } from './ingest-message.ts'
 /** The ingester's settings, read from the environment in this one place. */
 export interface MailIngestConfig {
   databaseUrl: string
+  /** CRM_DEBUG=1: print the stack of an error that stops the ingester. */
+  debug: boolean
   imap: ImapSettings
   ingest: IngestSettings
 }
@@ -43,6 +45,7 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
     problems: [],
     config: {
       databaseUrl: env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
+      debug: env.CRM_DEBUG === '1',
       imap: { host, port, secure, user, password, mailbox: env.IMAP_MAILBOX?.trim() || 'INBOX', pollSeconds },
       ingest: {
         authservIds,

@@ -8,9 +8,10 @@ export function ignoreReason(message: ParsedMessage): string | undefined {
   const header = (key: string) => headerValues(message, key)[0]?.trim().toLowerCase()
   const autoSubmitted = header('auto-submitted')
   if (autoSubmitted && autoSubmitted !== 'no') return `auto-reply (Auto-Submitted: ${autoSubmitted})`
-  for (const key of ['x-autoreply', 'x-autorespond', 'x-auto-response-suppress']) {
+  // X-Auto-Response-Suppress is left out on purpose: Outlook sets it on ordinary mail too.
+  for (const key of ['x-autoreply', 'x-autorespond']) {
     const v = header(key)
-    if (v && (key !== 'x-auto-response-suppress' || /\b(all|oof|autoreply)\b/.test(v)) && key !== 'x-auto-response-suppress') return `auto-reply (${key}: ${v})`
+    if (v) return `auto-reply (${key}: ${v})`
   }
   if (message.contentType.startsWith('multipart/report')) return 'bounce or delivery report (multipart/report)'
   const from = message.facts.from?.address.toLowerCase() ?? ''

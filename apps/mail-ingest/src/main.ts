@@ -10,7 +10,13 @@ async function start(): Promise<number> {
     for (const p of problems) console.error(`mail-ingest: ${p}`)
     return 1
   }
-  const database = await openDatabase(config.databaseUrl)
+  let database
+  try {
+    database = await openDatabase(config.databaseUrl)
+  } catch (error) {
+    console.error(`mail-ingest: cannot open the database: ${(error as Error).message}`)
+    return 1
+  }
   const logger = {
     debug: () => {},
     info: (o: object) => console.log(JSON.stringify(o)),
@@ -31,6 +37,12 @@ async function start(): Promise<number> {
   }
   try {
     await runImapIngest(client, deps, config.ingest, config.imap, stop.signal)
+  } catch (error) {
+    // The connection dropped or the server refused a command: say so and exit; the supervisor restarts us.
+    const e = error as { message?: string; responseText?: string; code?: string }
+    console.error(`mail-ingest: stopped: ${e.responseText ?? e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`)
+    if (config.debug) console.error(error)
+    return 2
   } finally {
     await client.logout().catch(() => undefined)
     await database.close()
