@@ -1,4 +1,4 @@
-import { isDomainError, logEmail, type CoreDeps, type EmailFacts, type EmailLoggingPolicy, type LogEmailInput, type LogEmailResult } from '@crm/core'
+import { hasForwardPrefix, isDomainError, logEmail, type CoreDeps, type EmailFacts, type EmailLoggingPolicy, type LogEmailInput, type LogEmailResult } from '@crm/core'
 import { checkAuthenticity } from './authenticity.ts'
 import { ignoreReason } from './ignore-rules.ts'
 import { readInlineForward } from './inline-forward.ts'
@@ -22,6 +22,8 @@ export interface IngestOutcome {
   subject: string | null
 }
 
+const FORWARD_MARKER = /forwarded message|begin forwarded|пересылаемое сообщение|переадресованное сообщение|пересланное сообщение|áframsend|áframsent|weitergeleitete nachricht/iu
+
 async function originalOf(message: ParsedMessage): Promise<LogEmailInput['forwarded']> {
   // A forward as attachment: the attached message is the original (its own forwards are followed inline).
   const attached = message.attachedMessages[0]
@@ -35,7 +37,10 @@ async function originalOf(message: ParsedMessage): Promise<LogEmailInput['forwar
       if (!(error instanceof MalformedMessageError)) throw error
     }
   }
-  const inline = readInlineForward(message.text, message.facts.subject)
+  // A reply quotes its original under the same header block a forward shows (Outlook): only a forward prefix in
+  // the subject or a forward marker in the text makes it a forward.
+  const looksForwarded = hasForwardPrefix(message.facts.subject) || FORWARD_MARKER.test(message.text)
+  const inline = looksForwarded ? readInlineForward(message.text, message.facts.subject) : undefined
   if (inline) return { original: factsOfForward(inline), form: 'inline', note: inline.note }
   return undefined
 }

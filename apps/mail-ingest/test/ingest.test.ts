@@ -103,6 +103,13 @@ describeEachDialect('mail ingest', (dialect) => {
     expect(entry!.attachments).toEqual([expect.objectContaining({ name: 'quote.pdf', contentType: 'application/pdf' })])
   })
 
+  it('logs a BCC copy of an Outlook reply as outbound, not as a forward of the quoted message', async () => {
+    const r = await ingestMessage(deps, settings, fixture('outlook-reply-bcc.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'bcc', direction: 'outbound', contacts: [nos.thora], externalRef: '<reply-1@team.example>' })
+    const [entry] = await history(nos.thora!)
+    expect(entry).toMatchObject({ templateCode: 'EMAIL-OUT', subject: 'RE: Quote for 20 tonnes', occurredAt: '2026-11-19T15:00:00.000Z' })
+  })
+
   it('logs direct mail from a contact to a salesperson as EMAIL-IN', async () => {
     const r = await ingestMessage(deps, settings, fixture('direct-inbound.eml'))
     expect(r).toMatchObject({ outcome: 'logged', kind: 'direct', direction: 'inbound', contacts: [nos.thora] })

@@ -28,4 +28,4 @@ export { saveInteractionTemplate, type InteractionTemplateInput } from './intera
 export * from './opportunities/opportunities.ts'
 export { saveSalesCycle, saveCloseCode, parseStages, PROBABILITY_CALCULATIONS, type StageInput } from './opportunities/cycles.ts'
 export { generateContacts, generateContactData, generateSalespeople, mulberry32, DEFAULT_DEMO_SEED, type DemoDataOptions, type GeneratedContact, type GeneratedSalesperson, type GenerateContactsInput, type GenerateContactsResult } from './demo/generate.ts'
-export { logEmail, cleanEmailSubject, emailReference, DEFAULT_FREE_MAIL_DOMAINS, type EmailFacts, type EmailKind, type EmailLoggingPolicy, type EmailOutcome, type LogEmailInput, type LogEmailResult, type MailAddress } from './mail/log-email.ts'
+export { logEmail, cleanEmailSubject, hasForwardPrefix, emailReference, DEFAULT_FREE_MAIL_DOMAINS, type EmailFacts, type EmailKind, type EmailLoggingPolicy, type EmailOutcome, type LogEmailInput, type LogEmailResult, type MailAddress } from './mail/log-email.ts'

@@ -73,6 +73,11 @@ export interface LogEmailResult {
 
 const FORWARD_PREFIX = /^\s*(?:(?:fwd?|fw|wg|tr|rv|enc|пересл|переслать|fwd?\s*\[\d+\]|áfram|áframsent|áframs)\s*:\s*)+/iu
 
+/** True when the subject starts with a forward prefix (Fwd:, FW:, WG:, Пересл:, Áfram: ...). */
+export function hasForwardPrefix(subject: string | null | undefined): boolean {
+  return FORWARD_PREFIX.test(subject ?? '')
+}
+
 /** The subject without forward prefixes (Fwd:, FW:, WG:, Пересл:, Áfram: ...), as one line; "(no subject)" when empty. */
 export function cleanEmailSubject(subject: string | null | undefined): string {
   let s = (subject ?? '').replace(/\s+/gu, ' ').trim()
