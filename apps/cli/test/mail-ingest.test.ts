@@ -1,21 +1,29 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createTestPgUrl, describeEachDialect } from '@crm/db/testing'
+import { afterEach, beforeEach, expect, it } from 'vitest'
 import { crm, tempSqliteUrl } from './run-cli.ts'
 
 const fixtures = join(import.meta.dirname, '..', '..', 'mail-ingest', 'test', 'fixtures')
 const env = { MAIL_AUTHSERV_IDS: 'mx.team.example', MAIL_TEAM_DOMAINS: 'team.example', MAIL_OWN_ADDRESSES: 'log@team.example' }
 
-describe('crm mail ingest', () => {
-  let db: ReturnType<typeof tempSqliteUrl>
+describeEachDialect('crm mail ingest', (dialect) => {
+  let db: { url: string; dir: string; cleanup(): void | Promise<void> }
   const run = (...args: string[]) => crm(['--db', db.url, ...args], env)
   beforeEach(async () => {
     db = tempSqliteUrl()
+    if (dialect === 'postgres') {
+      const pgDb = await createTestPgUrl()
+      const files = db
+      db = { url: pgDb.url, dir: files.dir, cleanup: async () => (files.cleanup(), await pgDb.drop()) }
+    }
     await run('salesperson', 'add', 'ANNA', 'Anna Sales', '--email', 'anna@team.example')
     await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--website', 'hekla.is')
     await run('contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--company', 'CT000001', '--email', 'thora@hekla.is')
   })
-  afterEach(() => db.cleanup())
+  afterEach(async () => {
+    await db.cleanup()
+  })
 
   it('logs one .eml and prints the outcome; the second run is a no-op', async () => {
     const file = join(fixtures, 'gmail-forward-en.eml')
