@@ -11,6 +11,7 @@ export default defineConfig({
       { extends: true, test: { name: 'reports', include: ['apps/reports/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'cli', include: ['apps/cli/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'bot', include: ['apps/bot/test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'mail-ingest', include: ['apps/mail-ingest/test/**/*.test.ts'] } },
       { extends: true, test: { name: 'repo', include: ['test/**/*.test.ts'] } },
     ],
   },

@@ -17,7 +17,7 @@ function sourceFiles(dir: string): string[] {
   return out
 }
 
-const EDGE_LIBRARIES = /from ['"](@slack\/[^'"]+|imapflow|nodemailer|mailparser|postal-mime|astro[^'"]*|better-sqlite3|pg|pino)['"]/
+const EDGE_LIBRARIES = /from ['"](@slack\/[^'"]+|imapflow|nodemailer|mailparser|postal-mime|email-forward-parser|mailauth|astro[^'"]*|better-sqlite3|pg|pino)['"]/
 /** Returns the violations of one package folder. */
 export function lintPackage(dir: string): string[] {
   const problems: string[] = []

@@ -3,6 +3,7 @@ import { coreCommands, createCoreDeps, isDomainError, renderText, runCommand, ty
 import { DatabaseUrlError, openDatabase, type CrmDatabase } from '@crm/db'
 import { readCliConfig } from './config.ts'
 import { dbCommands } from './commands/db-commands.ts'
+import { createMailCommands } from './commands/mail-commands.ts'
 import { demoCommands } from './commands/demo-commands.ts'
 import { transferCommands } from './commands/transfer-commands.ts'
 import type { CliIo } from './io.ts'
@@ -53,10 +54,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     flags = extractGlobalFlags(argv)
     const config = readCliConfig(io.env, flags.db)
+    const commands = [...cliCommands, ...createMailCommands(config.mail)]
     const isHelp = flags.words.length === 0 || /^(help|--help|-h)$/.test(flags.words[0]!)
     if (isHelp) {
       // Help needs no database.
-      const view = await runCommand({ deps: undefined as never, actor: { id: config.actorId, isAdmin: true }, source: 'cli' }, flags.words, cliCommands, messages.groups)
+      const view = await runCommand({ deps: undefined as never, actor: { id: config.actorId, isAdmin: true }, source: 'cli' }, flags.words, commands, messages.groups)
       io.stdout.write((flags.json ? JSON.stringify(view.data, null, 2) : renderText(view)) + '\n')
       return 0
     }
@@ -69,7 +71,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const deps = createCoreDeps(database)
     // Whoever has the shell has the database file: the CLI acts as an admin.
     const actor: Actor = { id: config.actorId, salespersonCode: config.actorSalesperson, isAdmin: true }
-    const view = await runCommand({ deps, actor, source: 'cli' }, flags.words, cliCommands, messages.groups)
+    const view = await runCommand({ deps, actor, source: 'cli' }, flags.words, commands, messages.groups)
     io.stdout.write((flags.json ? JSON.stringify(view.data, null, 2) : renderText(view)) + '\n')
     return 0
   } catch (error) {

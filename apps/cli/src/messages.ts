@@ -60,5 +60,6 @@ export const messages = {
     import: 'import contacts from CSV or vCard',
     export: 'export contacts as CSV or vCard',
     demo: 'demo data and generated test data',
+    mail: 'log email from .eml files or an mbox',
   } as Record<string, string>,
 }

@@ -32,6 +32,18 @@ export async function listByEmail(db: Executor, emailNorm: string): Promise<Cont
     .execute()
 }
 
+/** Live companies whose website domain or primary email domain is the given (lower-case) domain. */
+export async function listCompaniesByDomain(db: Executor, domain: string): Promise<ContactRow[]> {
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('type', '=', 'company')
+    .where('erased_at', 'is', null)
+    .where((eb) => eb.or([eb('website_domain', '=', domain), eb('email_norm', 'like', `%@${domain}`)]))
+    .orderBy('no')
+    .execute()
+}
+
 /** Inserts a contact row. */
 export async function insert(db: Executor, row: NewContactRow): Promise<void> {
   await db.insertInto('contacts').values(row).execute()

@@ -17,9 +17,8 @@ export function pgSkipReason(): string | undefined {
 /** The dialects every db and core suite runs on. */
 export const TEST_DIALECTS: DialectName[] = ['sqlite', 'postgres']
 
-/** A fresh, migrated database of the dialect: in-memory SQLite, or a copy of the migrated PostgreSQL template. */
-export async function createTestDatabase(dialect: DialectName): Promise<CrmDatabase> {
-  if (dialect === 'sqlite') return openDatabase(':memory:')
+/** A fresh, migrated PostgreSQL database copied from the template, as a URL for code that opens it itself; drop() removes it. */
+export async function createTestPgUrl(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.CRM_TEST_PG_URL
   if (!base) throw new Error(`PostgreSQL is not available: ${pgSkipReason()}`)
   const name = `t_${randomBytes(6).toString('hex')}`
@@ -30,14 +29,26 @@ export async function createTestDatabase(dialect: DialectName): Promise<CrmDatab
   } finally {
     await admin.end()
   }
-  const handle = await openDatabase(base.replace(/\/[^/]*$/, `/${name}`), { poolSize: 5 })
+  return {
+    url: base.replace(/\/[^/]*$/, `/${name}`),
+    async drop() {
+      const dropper = new pg.Client({ connectionString: base })
+      await dropper.connect()
+      await dropper.query(`drop database if exists ${name}`).catch(() => undefined)
+      await dropper.end()
+    },
+  }
+}
+
+/** A fresh, migrated database of the dialect: in-memory SQLite, or a copy of the migrated PostgreSQL template. */
+export async function createTestDatabase(dialect: DialectName): Promise<CrmDatabase> {
+  if (dialect === 'sqlite') return openDatabase(':memory:')
+  const copy = await createTestPgUrl()
+  const handle = await openDatabase(copy.url, { poolSize: 5 })
   const close = handle.close
   handle.close = async () => {
     await close()
-    const dropper = new pg.Client({ connectionString: base })
-    await dropper.connect()
-    await dropper.query(`drop database if exists ${name}`).catch(() => undefined)
-    await dropper.end()
+    await copy.drop()
   }
   return handle
 }

@@ -1,0 +1,63 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createTestPgUrl, describeEachDialect } from '@crm/db/testing'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { crm, tempSqliteUrl } from './run-cli.ts'
+
+const fixtures = join(import.meta.dirname, '..', '..', 'mail-ingest', 'test', 'fixtures')
+const env = { MAIL_AUTHSERV_IDS: 'mx.team.example', MAIL_TEAM_DOMAINS: 'team.example', MAIL_OWN_ADDRESSES: 'log@team.example' }
+
+describeEachDialect('crm mail ingest', (dialect) => {
+  let db: { url: string; dir: string; cleanup(): void | Promise<void> }
+  const run = (...args: string[]) => crm(['--db', db.url, ...args], env)
+  beforeEach(async () => {
+    db = tempSqliteUrl()
+    if (dialect === 'postgres') {
+      const pgDb = await createTestPgUrl()
+      const files = db
+      db = { url: pgDb.url, dir: files.dir, cleanup: async () => (files.cleanup(), await pgDb.drop()) }
+    }
+    await run('salesperson', 'add', 'ANNA', 'Anna Sales', '--email', 'anna@team.example')
+    await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--website', 'hekla.is')
+    await run('contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--company', 'CT000001', '--email', 'thora@hekla.is')
+  })
+  afterEach(async () => {
+    await db.cleanup()
+  })
+
+  it('logs one .eml and prints the outcome; the second run is a no-op', async () => {
+    const file = join(fixtures, 'gmail-forward-en.eml')
+    const first = await run('mail', 'ingest', file, '--json')
+    expect(first.code).toBe(0)
+    expect(first.json().messages).toEqual([expect.objectContaining({ outcome: 'logged', contacts: ['CT000002'], interactions: ['IL00000001'], reason: null })])
+    const again = await run('mail', 'ingest', file)
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain('already-logged')
+    const history = await run('interactions', 'CT000002', '--json')
+    expect(history.json().interactions).toHaveLength(1)
+  })
+
+  it('ingests a folder and an mbox, one outcome per message', async () => {
+    const folder = join(db.dir, 'mail')
+    mkdirSync(folder)
+    for (const n of ['gmail-forward-en.eml', 'auto-reply.eml', 'spoofed-forward.eml', 'unmatched.eml']) copyFileSync(join(fixtures, n), join(folder, n))
+    const r = await run('mail', 'ingest', folder, '--json')
+    expect(r.code).toBe(0)
+    expect(r.json().messages.map((m: { outcome: string }) => m.outcome)).toEqual(['ignored', 'logged', 'rejected', 'unmatched'])
+    const mbox = join(db.dir, 'Sent.mbox')
+    const parts = ['bcc-outgoing.eml', 'direct-inbound.eml'].map((n) => `From MAILER-DAEMON Thu Nov 19 14:30:00 2026\n${readFileSync(join(fixtures, n), 'latin1')}\n`)
+    writeFileSync(mbox, parts.join(''), 'latin1')
+    const m = await run('mail', 'ingest', mbox, '--json')
+    expect(m.json().messages).toEqual([
+      expect.objectContaining({ file: expect.stringMatching(/Sent\.mbox#1$/), outcome: 'logged', kind: 'bcc', contacts: ['CT000002'] }),
+      expect.objectContaining({ file: expect.stringMatching(/Sent\.mbox#2$/), outcome: 'logged', kind: 'direct', contacts: ['CT000002'] }),
+    ])
+  })
+
+  it('refuses a missing path with a clear message and exit code 1', async () => {
+    const r = await run('mail', 'ingest', join(db.dir, 'nope.eml'))
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/There is no file or folder .*nope\.eml/)
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/)
+  })
+})

@@ -1,0 +1,90 @@
+import type { CoreDeps, Logger } from '@crm/core'
+import { ImapFlow } from 'imapflow'
+import { ingestMessage, type IngestOutcome, type IngestSettings } from './ingest-message.ts'
+
+/** Where and how to reach the logging mailbox. */
+export interface ImapSettings {
+  host: string
+  port: number
+  secure: boolean
+  user: string
+  password: string
+  mailbox: string
+  /** Seconds between checks when the server has no IDLE (and a safety net when it has). */
+  pollSeconds: number
+}
+
+/** The folders messages end up in, by outcome. */
+export const OUTCOME_FOLDERS: Record<IngestOutcome['outcome'], string> = {
+  logged: 'Processed',
+  'already-logged': 'Processed',
+  ignored: 'Processed',
+  unmatched: 'Unmatched',
+  rejected: 'Rejected',
+  invalid: 'Rejected',
+}
+
+/** Opens a connection to the mailbox (silent: imapflow's logger is off; events go to ours). */
+export async function connectImap(imap: ImapSettings): Promise<ImapFlow> {
+  const client = new ImapFlow({ host: imap.host, port: imap.port, secure: imap.secure, auth: { user: imap.user, pass: imap.password }, logger: false })
+  await client.connect()
+  return client
+}
+
+/** Creates the outcome folders that are missing. */
+export async function ensureFolders(client: ImapFlow): Promise<void> {
+  for (const folder of new Set(Object.values(OUTCOME_FOLDERS))) await client.mailboxCreate(folder)
+}
+
+/**
+ * Ingests every message now in the mailbox, oldest first, and moves each to Processed, Unmatched or Rejected.
+ * Messages are fetched first and moved after, since no command may run while a fetch streams.
+ */
+export async function ingestMailboxOnce(client: ImapFlow, deps: CoreDeps, settings: IngestSettings, mailbox: string, logger: Logger): Promise<Array<IngestOutcome & { uid: number }>> {
+  const lock = await client.getMailboxLock(mailbox)
+  try {
+    const waiting: Array<{ uid: number; source: Buffer; internalDate: string | undefined }> = []
+    const box = client.mailbox
+    if (box && box.exists > 0) {
+      for await (const msg of client.fetch('1:*', { uid: true, source: true, internalDate: true })) {
+        if (msg.source) waiting.push({ uid: msg.uid, source: msg.source, internalDate: msg.internalDate ? new Date(msg.internalDate).toISOString() : undefined })
+      }
+    }
+    const results: Array<IngestOutcome & { uid: number }> = []
+    for (const m of waiting) {
+      const outcome = await ingestMessage(deps, settings, m.source, m.internalDate)
+      await client.messageMove(String(m.uid), OUTCOME_FOLDERS[outcome.outcome], { uid: true })
+      // No bodies or addresses in logs: the outcome, the reference and the entry numbers only.
+      logger.info({ event: 'mail.ingested', uid: m.uid, outcome: outcome.outcome, kind: outcome.kind, interactions: outcome.interactions, reason: outcome.reason })
+      results.push({ ...outcome, uid: m.uid })
+    }
+    return results
+  } finally {
+    lock.release()
+  }
+}
+
+/**
+ * Runs until the signal aborts: the backlog first, then new mail as IDLE announces it (imapflow idles on an
+ * open, inactive mailbox), with a poll every `pollSeconds` as the fallback.
+ */
+export async function runImapIngest(client: ImapFlow, deps: CoreDeps, settings: IngestSettings, imap: ImapSettings, signal: AbortSignal): Promise<void> {
+  await ensureFolders(client)
+  while (!signal.aborted) {
+    await ingestMailboxOnce(client, deps, settings, imap.mailbox, deps.logger)
+    await client.mailboxOpen(imap.mailbox)
+    await new Promise<void>((resolve) => {
+      // An explicit IDLE makes the server announce new mail at once; the next command ends it.
+      if (client.capabilities.has('IDLE')) void client.idle().catch(() => undefined)
+      const done = () => {
+        clearTimeout(timer)
+        client.off('exists', done)
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, imap.pollSeconds * 1000)
+      client.on('exists', done)
+      signal.addEventListener('abort', done)
+    })
+  }
+}

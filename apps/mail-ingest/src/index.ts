@@ -1,0 +1,8 @@
+export { ingestMessage, type IngestOutcome, type IngestSettings } from './ingest-message.ts'
+export { readMailPath, splitMbox, MailPathError, type FileMessage } from './file-source.ts'
+export { parseMessage, htmlToText, MalformedMessageError, type ParsedMessage } from './parse-message.ts'
+export { readInlineForward, parseForwardDate, parseAddressList, type InlineForward } from './inline-forward.ts'
+export { checkAuthenticity, type Authenticity } from './authenticity.ts'
+export { ignoreReason } from './ignore-rules.ts'
+export { connectImap, ensureFolders, ingestMailboxOnce, runImapIngest, OUTCOME_FOLDERS, type ImapSettings } from './imap-source.ts'
+export { readMailIngestConfig, type MailIngestConfig } from './config.ts'

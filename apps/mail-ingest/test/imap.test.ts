@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { addSalesperson, createContact, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, listInteractions, type CoreDeps } from '@crm/core'
+import { createTestDatabase } from '@crm/db/testing'
+import type { CrmDatabase } from '@crm/db'
+import type { ImapFlow } from 'imapflow'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { connectImap, ingestMailboxOnce, readMailIngestConfig, runImapIngest, type ImapSettings, type IngestSettings } from '../src/index.ts'
+import { dovecotSkipReason, startDovecot, type Dovecot } from './dovecot.ts'
+
+const settings: IngestSettings = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: ['log@team.example'], authservIds: ['mx.team.example'] }
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name))
+const admin = { id: 'test', isAdmin: true }
+
+describe('mail ingest configuration', () => {
+  it('lists every bad variable at once', () => {
+    const r = readMailIngestConfig({ IMAP_PORT: 'abc', IMAP_SECURE: 'maybe', MAIL_TEAM_DOMAINS: 'not a domain' })
+    expect(r.config).toBeUndefined()
+    expect(r.problems).toEqual(expect.arrayContaining([
+      'IMAP_HOST is required.', 'IMAP_USER is required.', 'IMAP_PASSWORD is required.',
+      'IMAP_SECURE is true or false, not "maybe".', 'IMAP_PORT is a port number (1-65535), not "abc".',
+      expect.stringMatching(/^MAIL_AUTHSERV_IDS is required/), 'MAIL_TEAM_DOMAINS: "not" is not a domain.',
+    ]))
+  })
+
+  it('accepts a complete environment with defaults', () => {
+    const r = readMailIngestConfig({ IMAP_HOST: 'imap.example', IMAP_USER: 'log', IMAP_PASSWORD: 'x', MAIL_AUTHSERV_IDS: 'mx.example' })
+    expect(r.config?.imap).toMatchObject({ host: 'imap.example', port: 993, secure: true, mailbox: 'INBOX', pollSeconds: 60 })
+  })
+})
+
+const skip = dovecotSkipReason()
+if (skip) console.warn(`mail-ingest IMAP tests skipped: ${skip}`)
+
+describe.skipIf(!!skip)(`IMAP source against Dovecot${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let dovecot: Dovecot
+  let database: CrmDatabase
+  let deps: CoreDeps
+  let client: ImapFlow
+  let imap: ImapSettings
+  let userNo = 0
+  beforeAll(async () => {
+    dovecot = await startDovecot()
+  })
+  afterAll(async () => {
+    await dovecot?.stop()
+  })
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite')
+    deps = createCoreDeps(database, { clock: () => new Date('2026-11-20T10:00:00Z') })
+    await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
+    const hekla = await createContact(deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'hekla.is' })
+    await createContact(deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla.contact.no, email: 'thora@hekla.is' })
+    // A new user per test is an empty mailbox.
+    imap = { host: '127.0.0.1', port: dovecot.port, secure: false, user: `log${process.pid}x${++userNo}`, password: dovecot.password, mailbox: 'INBOX', pollSeconds: 30 }
+    client = await connectImap(imap)
+  })
+  afterEach(async () => {
+    await client?.logout().catch(() => undefined)
+    await database?.close()
+  })
+
+  async function folderCount(path: string): Promise<number> {
+    const status = await client.status(path, { messages: true })
+    return status ? (status.messages ?? 0) : 0
+  }
+
+  it('ingests the backlog and moves each message to the folder of its outcome, creating the folders', async () => {
+    for (const n of ['gmail-forward-en.eml', 'unmatched.eml', 'spoofed-forward.eml', 'auto-reply.eml']) await client.append('INBOX', fixture(n))
+    const { ensureFolders } = await import('../src/index.ts')
+    await ensureFolders(client)
+    const results = await ingestMailboxOnce(client, deps, settings, 'INBOX', deps.logger)
+    expect(results.map((r) => r.outcome)).toEqual(['logged', 'unmatched', 'rejected', 'ignored'])
+    expect(await folderCount('INBOX')).toBe(0)
+    expect(await folderCount('Processed')).toBe(2)
+    expect(await folderCount('Unmatched')).toBe(1)
+    expect(await folderCount('Rejected')).toBe(1)
+    expect((await listInteractions(deps, 'CT000002')).interactions.map((i) => i.subject)).toEqual(['Quote for 20 tonnes'])
+  })
+
+  it('picks up new mail while running (IDLE) and stops on abort', async () => {
+    const stop = new AbortController()
+    const running = runImapIngest(client, deps, settings, imap, stop.signal)
+    const other = await connectImap(imap)
+    try {
+      for (let i = 0; i < 50 && !(await other.list()).some((m) => m.path === 'Processed'); i++) await new Promise((r) => setTimeout(r, 50))
+      await other.append('INBOX', fixture('bcc-outgoing.eml'))
+      let entries = 0
+      for (let i = 0; i < 100 && entries === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        entries = (await listInteractions(deps, 'CT000002')).interactions.length
+      }
+      expect(entries).toBe(1)
+      const status = await other.status('Processed', { messages: true })
+      expect(status && status.messages).toBe(1)
+    } finally {
+      stop.abort()
+      await running
+      await other.logout().catch(() => undefined)
+    }
+  })
+})

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { addSalesperson, createContact, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, listInteractions, type Actor, type CoreDeps } from '@crm/core'
+import { createTestDatabase, describeEachDialect } from '@crm/db/testing'
+import type { CrmDatabase } from '@crm/db'
+import { afterEach, beforeEach, expect, it } from 'vitest'
+import { ingestMessage, type IngestSettings } from '../src/index.ts'
+
+const NOW = new Date('2026-11-20T10:00:00Z')
+const admin: Actor = { id: 'test', isAdmin: true }
+export const settings: IngestSettings = {
+  teamDomains: ['team.example'],
+  freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS],
+  ownAddresses: ['log@team.example'],
+  authservIds: ['mx.team.example'],
+}
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name))
+
+describeEachDialect('mail ingest', (dialect) => {
+  let database: CrmDatabase
+  let deps: CoreDeps
+  const nos: Record<string, string> = {}
+  beforeEach(async () => {
+    database = await createTestDatabase(dialect)
+    deps = createCoreDeps(database, { clock: () => NOW })
+    await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
+    await addSalesperson(deps, admin, { code: 'BJORN', name: 'Bjorn Boss', email: 'bjorn@team.example' })
+    const hekla = await createContact(deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'hekla.is' })
+    const thora = await createContact(deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla.contact.no, email: 'thora@hekla.is' })
+    const rosfish = await createContact(deps, admin, { type: 'company', name: 'Росфиш ООО', website: 'rosfish.ru' })
+    const irina = await createContact(deps, admin, { type: 'person', name: 'Ирина Соколова', companyNo: rosfish.contact.no, email: 'irina@rosfish.ru' })
+    const mueller = await createContact(deps, admin, { type: 'company', name: 'Müller GmbH', website: 'https://www.mueller.de' })
+    const nordfish = await createContact(deps, admin, { type: 'company', name: 'Nordfish AS', email: 'post@nordfish.no' })
+    Object.assign(nos, { hekla: hekla.contact.no, thora: thora.contact.no, irina: irina.contact.no, mueller: mueller.contact.no, nordfish: nordfish.contact.no })
+  })
+  afterEach(async () => {
+    await database.close()
+  })
+
+  async function history(no: string) {
+    return (await listInteractions(deps, no)).interactions.filter((i) => i.contactNo === no)
+  }
+
+  it('logs a forwarded Gmail message against the original sender, with the forwarder note, original date and clean subject', async () => {
+    const r = await ingestMessage(deps, settings, fixture('gmail-forward-en.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'forward', direction: 'inbound', contacts: [nos.thora] })
+    const [entry] = await history(nos.thora!)
+    expect(entry).toMatchObject({ templateCode: 'EMAIL-IN', subject: 'Quote for 20 tonnes', occurredAt: '2026-11-16T09:12:00.000Z', source: 'email', salespersonCode: 'ANNA', description: 'Please log this, hot lead.', informationFlow: 'inbound' })
+    expect(entry!.externalRef).toMatch(/^sha256:/)
+  })
+
+  it('logs the same forward twice only once', async () => {
+    const first = await ingestMessage(deps, settings, fixture('gmail-forward-en.eml'))
+    const second = await ingestMessage(deps, settings, fixture('gmail-forward-en.eml'))
+    expect(second.outcome).toBe('already-logged')
+    expect(second.interactions).toEqual(first.interactions)
+    expect(await history(nos.thora!)).toHaveLength(1)
+  })
+
+  it('reads an HTML-only German Outlook forward and matches the company by its domain', async () => {
+    const r = await ingestMessage(deps, settings, fixture('outlook-forward-de-html.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'forward', contacts: [nos.mueller] })
+    const [entry] = await history(nos.mueller!)
+    expect(entry).toMatchObject({ subject: 'Angebot Fischmehl', occurredAt: '2026-11-16T09:12:00.000Z', description: 'Bitte ablegen.' })
+  })
+
+  it('reads a KOI8-R Thunderbird forward with Russian headers', async () => {
+    const r = await ingestMessage(deps, settings, fixture('thunderbird-forward-ru-koi8r.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', contacts: [nos.irina] })
+    const [entry] = await history(nos.irina!)
+    expect(entry).toMatchObject({ subject: 'Заказ на поставку', occurredAt: '2026-11-16T06:12:00.000Z', description: 'Коллеги, занесите в CRM.' })
+  })
+
+  it('reads an Icelandic forward and strips Áfram:', async () => {
+    const r = await ingestMessage(deps, settings, fixture('apple-forward-is.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', contacts: [nos.thora] })
+    const [entry] = await history(nos.thora!)
+    expect(entry).toMatchObject({ subject: 'Tilboð', occurredAt: '2026-11-16T09:12:00.000Z', description: 'Til skráningar.' })
+  })
+
+  it('logs the innermost original of a nested forward with the outer note', async () => {
+    const r = await ingestMessage(deps, settings, fixture('nested-forward.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', contacts: [nos.thora] })
+    const [entry] = await history(nos.thora!)
+    expect(entry).toMatchObject({ subject: 'Quote for 20 tonnes', occurredAt: '2026-11-16T09:12:00.000Z', description: 'Logging the original for Anna.', salespersonCode: 'BJORN' })
+    // The nested forward of the same original is the same message as the single forward.
+    expect((await ingestMessage(deps, settings, fixture('gmail-forward-en.eml'))).outcome).toBe('already-logged')
+  })
+
+  it('logs a forward as attachment (windows-1251) by the attached Message-ID', async () => {
+    const r = await ingestMessage(deps, settings, fixture('forward-as-attachment.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'attachment', contacts: [nos.irina], externalRef: '<orig-7@rosfish.ru>' })
+    const [entry] = await history(nos.irina!)
+    expect(entry).toMatchObject({ subject: 'Счёт на оплату', occurredAt: '2026-11-15T09:00:00.000Z', templateCode: 'EMAIL-IN' })
+  })
+
+  it('logs a BCC copy of outgoing mail as EMAIL-OUT to every matched recipient, never by a free-mail domain', async () => {
+    const r = await ingestMessage(deps, settings, fixture('bcc-outgoing.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'bcc', direction: 'outbound' })
+    expect([...r.contacts].sort()).toEqual([nos.thora, nos.nordfish].sort())
+    const [entry] = await history(nos.thora!)
+    expect(entry).toMatchObject({ templateCode: 'EMAIL-OUT', subject: 'Your quote', externalRef: '<bcc-1@team.example>', informationFlow: 'outbound', salespersonCode: 'ANNA' })
+    expect(entry!.attachments).toEqual([expect.objectContaining({ name: 'quote.pdf', contentType: 'application/pdf' })])
+  })
+
+  it('logs a BCC copy of an Outlook reply as outbound, not as a forward of the quoted message', async () => {
+    const r = await ingestMessage(deps, settings, fixture('outlook-reply-bcc.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'bcc', direction: 'outbound', contacts: [nos.thora], externalRef: '<reply-1@team.example>' })
+    const [entry] = await history(nos.thora!)
+    expect(entry).toMatchObject({ templateCode: 'EMAIL-OUT', subject: 'RE: Quote for 20 tonnes', occurredAt: '2026-11-19T15:00:00.000Z' })
+  })
+
+  it('logs direct mail from a contact to a salesperson as EMAIL-IN', async () => {
+    const r = await ingestMessage(deps, settings, fixture('direct-inbound.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'direct', direction: 'inbound', contacts: [nos.thora] })
+  })
+
+  it.each([
+    ['auto-reply.eml', /Auto-Submitted/],
+    ['bounce.eml', /multipart\/report/],
+    ['list-bulk.eml', /Precedence: bulk/],
+  ])('ignores %s with the reason', async (name, reason) => {
+    const r = await ingestMessage(deps, settings, fixture(name))
+    expect(r.outcome).toBe('ignored')
+    expect(r.reason).toMatch(reason)
+    expect(await history(nos.thora!)).toHaveLength(0)
+  })
+
+  it('rejects a forward whose Authentication-Results come from an untrusted server', async () => {
+    const r = await ingestMessage(deps, settings, fixture('spoofed-forward.eml'))
+    expect(r).toMatchObject({ outcome: 'rejected', contacts: [] })
+    expect(r.reason).toMatch(/not authenticated/)
+    expect(await history(nos.thora!)).toHaveLength(0)
+  })
+
+  it('rejects a forward from someone outside the team', async () => {
+    const r = await ingestMessage(deps, settings, fixture('outsider-forward.eml'))
+    expect(r.outcome).toBe('rejected')
+    expect(r.reason).toMatch(/mallory@other.example .*not a salesperson/)
+    expect(await history(nos.thora!)).toHaveLength(0)
+  })
+
+  it('reports a message to an unknown free-mail address as unmatched', async () => {
+    const r = await ingestMessage(deps, settings, fixture('unmatched.eml'))
+    expect(r).toMatchObject({ outcome: 'unmatched', contacts: [] })
+    expect(r.reason).toMatch(/stranger@gmail.com/)
+  })
+
+  it('reports bytes that are not mail as invalid', async () => {
+    const r = await ingestMessage(deps, settings, Buffer.from('just some words\n'))
+    expect(r.outcome).toBe('invalid')
+  })
+})

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { cleanEmailSubject } from '@crm/core'
+import { parseForwardDate, readInlineForward } from '../src/index.ts'
+
+describe('inline forwards', () => {
+  it('reads an English Outlook block with [mailto:] addresses and Cc', () => {
+    const text = 'See below\n\n________________________________\nFrom: Hans Müller [mailto:hans@mueller.de]\nSent: Monday, November 16, 2026 9:12 AM\nTo: Anna Sales <anna@team.example>\nCc: Ops <ops@nordfish.no>\nSubject: Offer\n\nBody'
+    const f = readInlineForward(text, 'FW: Offer')
+    expect(f).toMatchObject({ note: 'See below', from: { address: 'hans@mueller.de' }, subject: 'Offer', date: '2026-11-16T09:12:00.000Z' })
+    expect(f!.cc.map((a) => a.address)).toEqual(['ops@nordfish.no'])
+  })
+
+  it('reads a Russian Gmail block (От/Дата/Тема/Кому)', () => {
+    const text = 'Смотри\n\n---------- Пересылаемое сообщение ---------\nОт: Ирина <irina@rosfish.ru>\nДата: пн, 16 нояб. 2026 г. в 09:12\nТема: Заказ\nКому: <anna@team.example>\n\nПривет'
+    expect(readInlineForward(text, null)).toMatchObject({ note: 'Смотри', from: { address: 'irina@rosfish.ru' }, subject: 'Заказ', date: '2026-11-16T09:12:00.000Z', body: 'Привет' })
+  })
+
+  it('finds no forward in ordinary mail', () => {
+    expect(readInlineForward('Hello,\nfrom: the team\nthanks', null)).toBeUndefined()
+  })
+
+  it('reads forward dates in several languages', () => {
+    expect(parseForwardDate('Mon, 16 Nov 2026 at 09:12')).toBe('2026-11-16T09:12:00.000Z')
+    expect(parseForwardDate('16. nóv. 2026 kl. 09:12')).toBe('2026-11-16T09:12:00.000Z')
+    expect(parseForwardDate('Montag, 16. November 2026 09:12')).toBe('2026-11-16T09:12:00.000Z')
+    expect(parseForwardDate('16.11.2026, 09:12 +0300')).toBe('2026-11-16T06:12:00.000Z')
+    expect(parseForwardDate('sometime')).toBeNull()
+  })
+
+  it('strips forward prefixes of every language from subjects, keeping Re:', () => {
+    expect(cleanEmailSubject('Fwd: FW: WG: Пересл: Áfram: Re: Offer')).toBe('Re: Offer')
+    expect(cleanEmailSubject('  ')).toBe('(no subject)')
+  })
+})

@@ -1,0 +1,61 @@
+import { describeEachDialect } from '@crm/db/testing'
+import { expect, it } from 'vitest'
+import { addSalesperson, createContact, DEFAULT_FREE_MAIL_DOMAINS, listInteractions, logEmail, updateContact, type EmailFacts, type EmailLoggingPolicy } from '../src/index.ts'
+import { admin, countRows, useCore } from './builders.ts'
+
+const policy: EmailLoggingPolicy = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: ['log@team.example'] }
+const pass = { passed: true, reason: 'dkim=pass' }
+
+function facts(over: Partial<EmailFacts>): EmailFacts {
+  return { from: null, to: [], cc: [], subject: 'Offer', date: '2026-11-16T09:12:00Z', messageId: '<m1@x>', attachments: [], ...over }
+}
+
+describeEachDialect('logEmail', (dialect) => {
+  const f = useCore(dialect)
+
+  async function seed() {
+    await addSalesperson(f.deps, admin, { code: 'ANNA', name: 'Anna', email: 'anna@sales.example' })
+    const company = await createContact(f.deps, admin, { type: 'company', name: 'Hekla ehf', website: 'hekla.is' })
+    const person = await createContact(f.deps, admin, { type: 'person', name: 'Þóra', companyNo: company.contact.no, email: 'thora@hekla.is' })
+    return { company: company.contact.no, person: person.contact.no }
+  }
+
+  it('logs an email from a team-domain address that is no salesperson, by the contact domain when the address is unknown', async () => {
+    const { company } = await seed()
+    const r = await logEmail(f.deps, policy, { received: facts({ from: { address: 'ops@team.example' }, to: [{ address: 'new.person@hekla.is' }] }), authenticity: pass, receivedAt: '2026-11-20T10:00:00Z' })
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'bcc', direction: 'outbound', contacts: [company] })
+    const [entry] = (await listInteractions(f.deps, company)).interactions
+    expect(entry).toMatchObject({ templateCode: 'EMAIL-OUT', salespersonCode: null, externalRef: '<m1@x>', occurredAt: '2026-11-16T09:12:00.000Z' })
+  })
+
+  it('never matches a company by a free-mail domain', async () => {
+    await seed()
+    await createContact(f.deps, admin, { type: 'company', name: 'Gmail fan club', website: 'gmail.com' })
+    const r = await logEmail(f.deps, policy, { received: facts({ from: { address: 'anna@sales.example' }, to: [{ address: 'someone@gmail.com' }] }), authenticity: pass, receivedAt: '2026-11-20T10:00:00Z' })
+    expect(r.outcome).toBe('unmatched')
+    expect(await countRows(f.database, 'interaction_log_entries')).toBe(0)
+  })
+
+  it('rejects an unauthenticated message from a salesperson and stores nothing', async () => {
+    await seed()
+    const r = await logEmail(f.deps, policy, { received: facts({ from: { address: 'anna@sales.example' }, to: [{ address: 'thora@hekla.is' }] }), authenticity: { passed: false, reason: 'dkim=fail' }, receivedAt: '2026-11-20T10:00:00Z' })
+    expect(r).toMatchObject({ outcome: 'rejected', reason: 'The message is not authenticated: dkim=fail' })
+    expect(await countRows(f.database, 'interaction_log_entries')).toBe(0)
+  })
+
+  it('skips a privacy-blocked contact', async () => {
+    const { person } = await seed()
+    await updateContact(f.deps, admin, { no: person, privacyBlocked: true })
+    const r = await logEmail(f.deps, policy, { received: facts({ from: { address: 'anna@sales.example' }, to: [{ address: 'thora@hekla.is' }] }), authenticity: pass, receivedAt: '2026-11-20T10:00:00Z' })
+    expect(r.contacts).not.toContain(person)
+  })
+
+  it('uses the received time when the original has no date and a hash when it has no Message-ID', async () => {
+    const { person } = await seed()
+    const input = { received: facts({ from: { address: 'thora@hekla.is' }, to: [{ address: 'anna@sales.example' }], date: null, messageId: null, text: 'Hi' }), authenticity: pass, receivedAt: '2026-11-20T10:00:00.000Z' }
+    const r = await logEmail(f.deps, policy, input)
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'direct', direction: 'inbound', contacts: [person], externalRef: expect.stringMatching(/^sha256:[0-9a-f]{40}$/) })
+    expect((await listInteractions(f.deps, person)).interactions[0]).toMatchObject({ occurredAt: '2026-11-20T10:00:00.000Z', templateCode: 'EMAIL-IN' })
+    expect((await logEmail(f.deps, policy, input)).outcome).toBe('already-logged')
+  })
+})
