@@ -17,6 +17,8 @@ import {
   saveSegmentCriteria,
   undoSegmentStep,
   createCoreDeps,
+  mergeContacts,
+  updateContact,
 } from '../src/index.ts'
 import { admin, countRows, domainError, useCore, NOW } from './builders.ts'
 
@@ -127,5 +129,18 @@ describeEachDialect('segments', (dialect) => {
     const other = await createSegment(createCoreDeps(core.database, { clock: () => NOW }), admin, { description: 'Any' })
     await addToSegment(core.deps, admin, { no: other.no, terms: ['country=NO', 'industry=RETAIL'], any: true })
     expect(await names(other.no)).toEqual(['Bónus Verslun ehf', 'Norsk Fisk AS'])
+  })
+
+  it('follows a merge, skips contacts privacy blocked since they were added, and refuses unknown links', async () => {
+    const seg = await createSegment(core.deps, admin, { description: 'Merge' })
+    await addToSegment(core.deps, admin, { no: seg.no, terms: ['country=IS', 'type=company'] })
+    await mergeContacts(core.deps, admin, 'CT000002', 'CT000001')
+    expect((await listSegmentContacts(core.deps, seg.no)).contacts.map((c) => c.no).sort()).toEqual(['CT000001', 'CT000001', 'CT000004'])
+    await updateContact(core.deps, admin, { no: 'CT000004', privacyBlocked: true })
+    const logged = await logSegment(core.deps, admin, { no: seg.no, templateCode: 'CALL-OUT', subject: 'Calls' })
+    expect(logged.logged).toBe(2)
+    expect((await logInteraction(core.deps, admin, { contactNo: 'CT000001', templateCode: 'CALL-OUT', subject: 'x' })).interaction.no).toBe('IL00000003')
+    expect((await domainError(logInteraction(core.deps, admin, { contactNo: 'CT000001', templateCode: 'CALL-OUT', subject: 'x', campaignNo: 'CP0042' }))).field).toBe('campaign')
+    expect((await domainError(logInteraction(core.deps, admin, { contactNo: 'CT000001', templateCode: 'CALL-OUT', subject: 'x', segmentNo: 'SG00042' }))).field).toBe('segment')
   })
 })

@@ -1,4 +1,4 @@
-import { changeLog, classifications, contacts, interactions, opportunities, type ContactRow, type ContactUpdate } from '@crm/db'
+import { changeLog, classifications, contacts, interactions, opportunities, segments, type ContactRow, type ContactUpdate } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import { toContact, type Contact } from './contact.ts'
@@ -46,6 +46,7 @@ export async function mergeContacts(deps: CoreDeps, actor: Actor, fromNo: string
     const survivorCompany = into.type === 'person' ? (into.company_no ?? from.company_no) : null
     await interactions.reassignContact(trx, from.no, into.no, survivorCompany)
     await opportunities.reassignContact(trx, from.no, into.no, survivorCompany)
+    await segments.reassignContact(trx, from.no, into.no, survivorCompany)
     await contacts.update(trx, into.no, fill)
     await contacts.delete(trx, from.no)
     const survivor = await reindexContact(trx, into.no)

@@ -165,12 +165,13 @@ export async function logInteraction(deps: CoreDeps, actor: Actor, input: LogInt
         opportunityNo = input.opportunityNo.trim().toUpperCase()
         if (!(await opportunities.find(trx, opportunityNo))) throw invalidField('opportunity', `There is no opportunity ${opportunityNo}.`, '--opportunity OP000001')
       }
-      // Campaign and segment numbers are stored as given until those areas check them against their tables.
-      const code = (v: string | undefined, field: string) => {
-        if (v === undefined) return null
-        const c = v.trim().toUpperCase()
-        if (!/^[\p{L}\p{N}_-]{1,20}$/u.test(c)) throw invalidField(field, `"${v}" is not a ${field} number.`, `--${field} CP0001`)
-        return c
+      const campaignNo = input.campaignNo ? input.campaignNo.trim().toUpperCase() : null
+      if (campaignNo && !(await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst())) {
+        throw invalidField('campaign', `There is no campaign ${campaignNo}. See them with: campaign list`, '--campaign CP0001')
+      }
+      const segmentNo = input.segmentNo ? input.segmentNo.trim().toUpperCase() : null
+      if (segmentNo && !(await trx.selectFrom('segments').select('no').where('no', '=', segmentNo).executeTakeFirst())) {
+        throw invalidField('segment', `There is no segment ${segmentNo}. See them with: segment list`, '--segment SG00001')
       }
       let salespersonCode = actor.salespersonCode ?? contact.salesperson_code
       if (input.salespersonCode) {
@@ -198,8 +199,8 @@ export async function logInteraction(deps: CoreDeps, actor: Actor, input: LogInt
         information_flow: input.informationFlow ?? template.information_flow,
         evaluation,
         opportunity_no: opportunityNo,
-        campaign_no: code(input.campaignNo, 'campaign'),
-        segment_no: code(input.segmentNo, 'segment'),
+        campaign_no: campaignNo,
+        segment_no: segmentNo,
         campaign_response: input.campaignResponse || template.campaign_response ? 1 : 0,
         source: input.source ?? 'manual',
         external_ref: externalRef,

@@ -222,6 +222,14 @@ export async function createOpportunity(deps: CoreDeps, actor: Actor, input: Cre
     const priority = (input.priority?.trim().toLowerCase() ?? 'normal') as Priority
     if (!PRIORITIES.includes(priority)) throw invalidField('priority', `The priority is low, normal or high, not "${input.priority}".`, '--priority high')
     const code = (v: string | undefined) => (v === undefined ? null : v.trim().toUpperCase())
+    const campaignNo = code(input.campaignNo)
+    if (campaignNo && !(await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst())) {
+      throw invalidField('campaign', `There is no campaign ${campaignNo}. See them with: campaign list`, '--campaign CP0001')
+    }
+    const segmentNo = code(input.segmentNo)
+    if (segmentNo && !(await trx.selectFrom('segments').select('no').where('no', '=', segmentNo).executeTakeFirst())) {
+      throw invalidField('segment', `There is no segment ${segmentNo}. See them with: segment list`, '--segment SG00001')
+    }
     const no = await numberSeries.takeNext(trx, 'OPPORTUNITY', now)
     await opportunities.insert(trx, {
       no,
@@ -242,8 +250,8 @@ export async function createOpportunity(deps: CoreDeps, actor: Actor, input: Cre
       estimated_close_date: closeDate,
       close_code: null,
       closed_at: null,
-      campaign_no: code(input.campaignNo),
-      segment_no: code(input.segmentNo),
+      campaign_no: campaignNo,
+      segment_no: segmentNo,
       last_stage_change_at: now,
       created_at: now,
       modified_at: now,

@@ -286,8 +286,9 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
     }
     const subject = cleanText(input.subject)
     if (!subject) throw invalidField('subject', 'Give the subject of what was sent or said.', `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
-    const lines = await segmentQueries.countLines(trx, segment.no)
-    if (lines === 0) throw new DomainError('SEGMENT_EMPTY', `Segment ${segment.no} has no contacts; add some first: segment add ${segment.no} country=IS`, { field: 'segment' })
+    // Contacts privacy blocked or erased since they were added are skipped (and take no number).
+    const lines = await segmentQueries.countLoggableLines(trx, segment.no)
+    if (lines === 0) throw new DomainError('SEGMENT_EMPTY', `Segment ${segment.no} has no contacts that can be logged; add some first: segment add ${segment.no} country=IS`, { field: 'segment' })
     const occurredAt = input.date ? parseDateTime(input.date, 'date') : now
     const currency = (await setupQueries.get(trx)).currency_code
     const numbering = await numberSeries.takeBlock(trx, 'INTERACTION', lines, now)

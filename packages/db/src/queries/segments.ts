@@ -323,7 +323,9 @@ export async function logLines(
           eb.val(input.now).as('created_at'),
           eb.val(input.actor).as('created_by'),
         ])
-        .where('l.segment_no', '=', input.segmentNo),
+        .where('l.segment_no', '=', input.segmentNo)
+        .where('c.privacy_blocked', '=', 0)
+        .where('c.erased_at', 'is', null),
     )
     .execute()
   const logged = await db.selectFrom('interaction_log_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', input.segmentNo).where('created_at', '=', input.now).executeTakeFirstOrThrow()
@@ -399,4 +401,28 @@ export async function findCriteria(db: Executor, code: string) {
 
 export async function listCriteria(db: Executor) {
   return db.selectFrom('saved_segment_criteria').selectAll().orderBy('code').execute()
+}
+
+/**
+ * Moves a merged contact's segment lines (and the removed lines undo may put back, and its queued emails) to
+ * the survivor, one statement each.
+ */
+export async function reassignContact(db: Executor, fromNo: string, intoNo: string, intoCompanyNo: string | null): Promise<void> {
+  await db.updateTable('segment_lines').set({ contact_no: intoNo, contact_company_no: intoCompanyNo }).where('contact_no', '=', fromNo).execute()
+  await db.updateTable('segment_removed_lines').set({ contact_no: intoNo, contact_company_no: intoCompanyNo }).where('contact_no', '=', fromNo).execute()
+  await db.updateTable('segment_lines').set({ contact_company_no: intoNo }).where('contact_company_no', '=', fromNo).execute()
+  await db.updateTable('email_outbox').set({ contact_no: intoNo }).where('contact_no', '=', fromNo).execute()
+}
+
+/** Lines whose contact may still be logged (not privacy blocked or erased since it was added). */
+export async function countLoggableLines(db: Executor, segmentNo: string): Promise<number> {
+  const row = await db
+    .selectFrom('segment_lines as l')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('l.segment_no', '=', segmentNo)
+    .where('c.privacy_blocked', '=', 0)
+    .where('c.erased_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
 }
