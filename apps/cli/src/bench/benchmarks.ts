@@ -1,7 +1,8 @@
 // The benchmarks behind `npm run bench`. Each one measures its operation and, in the same run and on the same
 // database, a plain baseline query, so the ratio says what the domain logic costs on top of the database.
 import { contacts as contactQueries, sql, type CrmDatabase, type DialectName } from '@crm/db'
-import { createCoreDeps, generateContacts, getForecast, logInteraction, moveOpportunityStage, createOpportunity, searchContacts, mulberry32, type Actor } from '@crm/core'
+import { addToSegment, createCoreDeps, createSegment, generateContacts, getForecast, logInteraction, logSegment, moveOpportunityStage, createOpportunity, searchContacts, mulberry32, type Actor } from '@crm/core'
+import { performance } from 'node:perf_hooks'
 import { seedInteractions, seedOpportunities } from './seed.ts'
 import { timeEach, type Timing } from './stats.ts'
 
@@ -25,14 +26,16 @@ export interface BenchResult {
 
 export interface BenchSizes {
   contacts: number
+  /** Contacts of the separate SQLite database the segment benchmarks run on (1M at full size). */
+  segmentContacts: number
   /** Interaction entries per contact seeded before the activity benchmarks (10 gives 1M at 100k contacts). */
   interactionsPerContact: number
   /** Timed calls per measure. */
   samples: number
 }
 
-export const FULL_SIZES: BenchSizes = { contacts: 100_000, interactionsPerContact: 10, samples: 400 }
-export const SMOKE_SIZES: BenchSizes = { contacts: 300, interactionsPerContact: 2, samples: 20 }
+export const FULL_SIZES: BenchSizes = { contacts: 100_000, segmentContacts: 1_000_000, interactionsPerContact: 10, samples: 400 }
+export const SMOKE_SIZES: BenchSizes = { contacts: 300, segmentContacts: 400, interactionsPerContact: 2, samples: 20 }
 
 const ACTOR: Actor = { id: 'bench', isAdmin: true }
 
@@ -122,5 +125,52 @@ export async function benchActivity(database: CrmDatabase, sizes: BenchSizes): P
   const sumBaseline = await timeEach(runs, () => db.selectFrom('opportunities').select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum('estimated_value_minor').as('v')]).where('status', '=', 'in_progress').execute(), 2)
   const forecast = await timeEach(runs, () => getForecast(deps), 2)
   out.push(result({ benchmark: 'forecast', dialect: database.dialect, size, measure: 'opp forecast (all open)', p50: forecast.p50, p95: forecast.p95, samples: forecast.samples, baseline: 'count and sum of open ones', baselineP95: sumBaseline.p95 }, forecast, 200))
+  return out
+}
+
+/**
+ * Segments at scale: building a segment with three criteria (against the same set inserted by a hand-written
+ * INSERT ... SELECT) and logging a segment of every contact (one interaction each, emails queued).
+ */
+export async function benchSegments(database: CrmDatabase, contactCount: number, runs: number): Promise<BenchResult[]> {
+  const deps = createCoreDeps(database)
+  const db = database.db
+  const size = `${contactCount} contacts`
+  const terms = ['industry=FISHING', 'country=IS', 'has:email']
+  const segs: string[] = []
+  for (let i = 0; i < runs + 1; i++) segs.push((await createSegment(deps, ACTOR, { description: `Bench ${i}` })).no)
+  const base: string[] = []
+  for (let i = 0; i < runs + 1; i++) base.push((await createSegment(deps, ACTOR, { description: `Baseline ${i}` })).no)
+  const handWritten = (no: string) =>
+    sql`
+      insert into segment_lines (segment_no, contact_no, contact_company_no, step_id, added_at)
+      select ${no}, c.no, c.company_no, null, ${new Date().toISOString()}
+      from contacts c
+      where c.erased_at is null and c.exclude_from_segments = 0 and c.privacy_blocked = 0
+        and c.country_code = 'IS' and c.email is not null and c.email <> ''
+        and (c.no in (select contact_no from contact_industry_groups where code = 'FISHING')
+             or c.company_no in (select contact_no from contact_industry_groups where code = 'FISHING'))
+    `.execute(db)
+  const baseline = await timeEach(base, (no) => handWritten(no), 1)
+  const build = await timeEach(segs, (no) => addToSegment(deps, ACTOR, { no, terms }), 1)
+  const lines = await db.selectFrom('segment_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', segs[0]!).executeTakeFirstOrThrow()
+  const out: BenchResult[] = [
+    result({ benchmark: 'segment build', dialect: database.dialect, size: `${size}, ${Number(lines.n)} matched`, measure: terms.join(' '), p50: build.p50, p95: build.p95, samples: build.samples, baseline: 'hand-written INSERT ... SELECT', baselineP95: baseline.p95 }, build, database.dialect === 'sqlite' ? 2000 : null),
+  ]
+  // Log a segment of every contact (the issue's 100k-contact segment at full size).
+  const all = await createSegment(deps, ACTOR, { description: 'Everyone' })
+  await addToSegment(deps, ACTOR, { no: all.no, terms: ['type=company,person'] })
+  const count = await db.selectFrom('segment_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', all.no).executeTakeFirstOrThrow()
+  const start = performance.now()
+  await logSegment(deps, ACTOR, { no: all.no, templateCode: 'EMAIL-OUT', subject: 'Bench mailing' })
+  const logMs = performance.now() - start
+  const plainStart = performance.now()
+  await db.transaction().execute((trx) =>
+    sql`insert into interaction_log_entries (no, contact_no, template_code, group_code, channel, occurred_at, subject, currency_code, source, created_at, cost_minor, duration_min, attempt_failed, campaign_response, canceled)
+        select 'PLAIN' || l.contact_no || '-' || cast(l.id as text), l.contact_no, 'EMAIL-OUT', 'EMAIL', 'email', ${new Date().toISOString()}, 'plain', 'EUR', 'segment', ${new Date().toISOString()}, 0, 0, 0, 0, 0
+        from segment_lines l where l.segment_no = ${all.no}`.execute(trx),
+  )
+  const plainMs = performance.now() - plainStart
+  out.push(result({ benchmark: 'segment log', dialect: database.dialect, size: `${Number(count.n)} lines`, measure: 'segment log EMAIL-OUT (one run)', p50: logMs, p95: logMs, samples: 1, baseline: 'plain INSERT ... SELECT of the entries', baselineP95: plainMs }, { p50: logMs, p95: logMs, samples: 1 }, database.dialect === 'sqlite' ? 10_000 : null))
   return out
 }

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { openDatabase, type CrmDatabase, type DialectName } from '@crm/db'
 import { findPgBinaries, startPgCluster, type PgCluster } from '@crm/db/pg-cluster'
-import { benchActivity, benchSearch, FULL_SIZES, loadContacts, SMOKE_SIZES, type BenchResult, type BenchSizes } from './benchmarks.ts'
+import { benchActivity, benchSearch, benchSegments, FULL_SIZES, loadContacts, SMOKE_SIZES, type BenchResult, type BenchSizes } from './benchmarks.ts'
 import { timeOnce } from './stats.ts'
 
 const root = resolve(import.meta.dirname, '../../../..')
@@ -20,8 +20,24 @@ export interface BenchRun {
 }
 
 /** Runs every benchmark on a fresh database of each dialect; `open` supplies the database. */
-export async function runBenchmarks(sizes: BenchSizes, dialects: Array<{ dialect: DialectName; open: () => Promise<CrmDatabase> }>, log: (line: string) => void = () => {}): Promise<BenchRun> {
+export async function runBenchmarks(
+  sizes: BenchSizes,
+  dialects: Array<{ dialect: DialectName; open: () => Promise<CrmDatabase> }>,
+  log: (line: string) => void = () => {},
+  segmentsOn?: () => Promise<CrmDatabase>,
+): Promise<BenchRun> {
   const run: BenchRun = { sizes, results: [], setup: [], skipped: [] }
+  if (segmentsOn) {
+    const database = await segmentsOn()
+    try {
+      log(`${database.dialect}: generating ${sizes.segmentContacts} contacts for the segment benchmarks`)
+      run.setup.push({ dialect: database.dialect, step: `generate ${sizes.segmentContacts} contacts`, seconds: (await timeOnce(() => loadContacts(database, { ...sizes, contacts: sizes.segmentContacts }))) / 1000 })
+      log(`${database.dialect}: segment build and log`)
+      run.results.push(...(await benchSegments(database, sizes.segmentContacts, 5)))
+    } finally {
+      await database.close()
+    }
+  }
   for (const { dialect, open } of dialects) {
     const database = await open()
     try {
@@ -63,13 +79,18 @@ export function formatTable(results: readonly BenchResult[]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, out: { type: 'string' } },
+    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, 'segment-contacts': { type: 'string' }, out: { type: 'string' } },
   })
   const sizes: BenchSizes = { ...(values.smoke ? SMOKE_SIZES : FULL_SIZES) }
   if (values.contacts) {
     const n = Number(values.contacts)
     if (!Number.isInteger(n) || n < 10) throw new Error(`--contacts must be a whole number of at least 10, not "${values.contacts}"`)
     sizes.contacts = n
+  }
+  if (values['segment-contacts']) {
+    const n = Number(values['segment-contacts'])
+    if (!Number.isInteger(n) || n < 10) throw new Error(`--segment-contacts must be a whole number of at least 10, not "${values['segment-contacts']}"`)
+    sizes.segmentContacts = n
   }
   const wanted = (values.dialects ?? 'sqlite,postgres').split(',').map((d) => d.trim()) as DialectName[]
   const work = mkdtempSync(join(tmpdir(), 'crm-bench-'))
@@ -97,7 +118,8 @@ async function main(): Promise<void> {
     }
   }
   try {
-    const run = await runBenchmarks(sizes, dialects, (line) => console.error(`bench: ${line}`))
+    const segmentsOn = wanted.includes('sqlite') ? () => openDatabase(`sqlite:${join(work, 'segments.sqlite')}`) : undefined
+    const run = await runBenchmarks(sizes, dialects, (line) => console.error(`bench: ${line}`), segmentsOn)
     run.skipped.push(...skipped)
     console.log(formatTable(run.results))
     for (const s of run.setup) console.log(`setup ${s.dialect}: ${s.step} took ${s.seconds.toFixed(1)} s`)
