@@ -157,7 +157,14 @@ export async function benchSegments(database: CrmDatabase, contactCount: number,
   const out: BenchResult[] = [
     result({ benchmark: 'segment build', dialect: database.dialect, size: `${size}, ${Number(lines.n)} matched`, measure: terms.join(' '), p50: build.p50, p95: build.p95, samples: build.samples, baseline: 'hand-written INSERT ... SELECT', baselineP95: baseline.p95 }, build, database.dialect === 'sqlite' ? 2000 : null),
   ]
-  // Log a segment of every contact (the issue's 100k-contact segment at full size).
+  return out
+}
+
+/** Logging a segment of every contact (100k at full size): one interaction each, emails queued. */
+export async function benchSegmentLog(database: CrmDatabase): Promise<BenchResult[]> {
+  const deps = createCoreDeps(database)
+  const db = database.db
+  const out: BenchResult[] = []
   const all = await createSegment(deps, ACTOR, { description: 'Everyone' })
   await addToSegment(deps, ACTOR, { no: all.no, terms: ['type=company,person'] })
   const count = await db.selectFrom('segment_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', all.no).executeTakeFirstOrThrow()

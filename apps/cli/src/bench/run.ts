@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { openDatabase, type CrmDatabase, type DialectName } from '@crm/db'
 import { findPgBinaries, startPgCluster, type PgCluster } from '@crm/db/pg-cluster'
-import { benchActivity, benchSearch, benchSegments, FULL_SIZES, loadContacts, SMOKE_SIZES, type BenchResult, type BenchSizes } from './benchmarks.ts'
+import { benchActivity, benchSearch, benchSegmentLog, benchSegments, FULL_SIZES, loadContacts, SMOKE_SIZES, type BenchResult, type BenchSizes } from './benchmarks.ts'
 import { timeOnce } from './stats.ts'
 
 const root = resolve(import.meta.dirname, '../../../..')
@@ -47,6 +47,8 @@ export async function runBenchmarks(
       run.results.push(...(await benchSearch(database, sizes)))
       log(`${dialect}: seeding ${sizes.contacts * sizes.interactionsPerContact} interactions and ${sizes.contacts} opportunities, then logging, advancing, forecasting`)
       run.results.push(...(await benchActivity(database, sizes)))
+      log(`${dialect}: logging a segment of every contact`)
+      run.results.push(...(await benchSegmentLog(database)))
     } finally {
       await database.close()
     }
