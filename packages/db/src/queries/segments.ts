@@ -163,43 +163,29 @@ export async function addMatching(
   input: { segmentNo: string; stepId: number; filter: SegmentFilter | null; contactNo?: string; allowExisting: boolean; expand: 'companies' | 'persons' | null; now: string },
 ): Promise<number> {
   const notYetIn = (eb: CEb) => eb('c.no', 'not in', db.selectFrom('segment_lines').select('contact_no').where('segment_no', '=', input.segmentNo))
-  await db
-    .insertInto('segment_lines')
-    .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at'])
-    .expression(
-      db
-        .selectFrom('contacts as c')
-        .select((eb) => [eb.val(input.segmentNo).as('segment_no'), 'c.no', 'c.company_no', eb.val(input.stepId).as('step_id'), eb.val(input.now).as('added_at')])
-        .where((eb) =>
-          eb.and([
-            eligible(eb),
-            input.filter ? filterExpression(eb, db, input.filter) : eb('c.no', '=', input.contactNo!),
-            ...(input.allowExisting ? [] : [notYetIn(eb)]),
-          ]),
-        ),
-    )
-    .execute()
-  if (input.expand) {
-    const ofStep = db.selectFrom('segment_lines').where('step_id', '=', input.stepId)
-    await db
+  // One INSERT ... SELECT of eligible contacts meeting `which` as lines of this step.
+  const insertWhere = (which: (eb: CEb) => Expression<SqlBool>) =>
+    db
       .insertInto('segment_lines')
       .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at'])
       .expression(
         db
           .selectFrom('contacts as c')
           .select((eb) => [eb.val(input.segmentNo).as('segment_no'), 'c.no', 'c.company_no', eb.val(input.stepId).as('step_id'), eb.val(input.now).as('added_at')])
-          .where((eb) =>
-            eb.and([
-              eligible(eb),
-              input.expand === 'companies'
-                ? eb.and([eb('c.type', '=', 'company'), eb('c.no', 'in', ofStep.select('contact_company_no').where('contact_company_no', 'is not', null))])
-                : eb.and([eb('c.type', '=', 'person'), eb('c.company_no', 'in', ofStep.select('contact_no'))]),
-              eb('c.no', 'not in', ofStep.select('contact_no')),
-              ...(input.allowExisting ? [] : [notYetIn(eb)]),
-            ]),
-          ),
+          .where((eb) => eb.and([eligible(eb), which(eb), ...(input.allowExisting ? [] : [notYetIn(eb)])])),
       )
       .execute()
+  await insertWhere((eb) => (input.filter ? filterExpression(eb, db, input.filter) : eb('c.no', '=', input.contactNo!)))
+  if (input.expand) {
+    const ofStep = db.selectFrom('segment_lines').where('step_id', '=', input.stepId)
+    await insertWhere((eb) =>
+      eb.and([
+        input.expand === 'companies'
+          ? eb.and([eb('c.type', '=', 'company'), eb('c.no', 'in', ofStep.select('contact_company_no').where('contact_company_no', 'is not', null))])
+          : eb.and([eb('c.type', '=', 'person'), eb('c.company_no', 'in', ofStep.select('contact_no'))]),
+        eb('c.no', 'not in', ofStep.select('contact_no')),
+      ]),
+    )
   }
   return countStepLines(db, input.stepId)
 }
