@@ -8,9 +8,10 @@ import { demoCommands } from './commands/demo-commands.ts'
 import { transferCommands } from './commands/transfer-commands.ts'
 import type { CliIo } from './io.ts'
 import { messages } from './messages.ts'
+import { startCommand, startWithSignals } from './start.ts'
 
 /** Every command the shell knows: the core grammar plus file, database and demo commands. */
-export const cliCommands: readonly CommandSpec[] = [...coreCommands, ...dbCommands, ...transferCommands, ...demoCommands]
+export const cliCommands: readonly CommandSpec[] = [...coreCommands, ...dbCommands, ...transferCommands, ...demoCommands, startCommand]
 
 interface GlobalFlags {
   json: boolean
@@ -44,6 +45,8 @@ export function extractGlobalFlags(argv: string[]): GlobalFlags {
 
 /** Runs one `crm` invocation; returns the exit code (0 ok, 1 user error, 2 unexpected error). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // `crm start` runs the production system until stopped; it is a supervisor, not a command on the database.
+  if (argv[0] === 'start') return startWithSignals(argv.slice(1), io)
   let flags: GlobalFlags = { json: argv.includes('--json'), db: undefined, words: argv }
   let database: CrmDatabase | undefined
   const fail = (code: string, message: string, field?: string) => {
