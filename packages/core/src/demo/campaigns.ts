@@ -37,7 +37,7 @@ export async function generateCampaigns(deps: CoreDeps, input: GenerateCampaigns
 
   // Done: a spring newsletter to the NEWSLETTER mailing group, logged months ago, with a few responses.
   const spring = await createCampaign(deps, actor, { description: 'Spring newsletter 2026', start: isoDate(daysFrom(today, -110)), end: isoDate(daysFrom(today, -80)), salespersonCode: 'SG' })
-  const newsletter = await createSegment(deps, actor, { description: 'Newsletter readers with an email', campaignNo: spring.no })
+  const newsletter = await createSegment(deps, actor, { description: 'Newsletter readers with an email', campaignNo: spring.no, salespersonCode: 'SG' })
   await addToSegment(deps, actor, { no: newsletter.no, terms: ['mailing=NEWSLETTER'] })
   await refineSegment(deps, actor, { no: newsletter.no, terms: ['has:email'] })
   const springLog = await logSegment(deps, actor, { no: newsletter.no, templateCode: 'EMAIL-OUT', subject: 'Spring newsletter: new season, new prices', date: isoDate(daysFrom(today, -100)) })
@@ -46,7 +46,7 @@ export async function generateCampaigns(deps: CoreDeps, input: GenerateCampaigns
   // Active: the autumn offer to fishing companies and their people in Iceland and the UK, minus those mailed
   // in the last two weeks, logged ten days ago; responses, and opportunities from the best of them.
   const autumn = await createCampaign(deps, actor, { description: 'Autumn seafood offer 2026', start: isoDate(daysFrom(today, -14)), end: isoDate(daysFrom(today, 45)), salespersonCode: 'SG' })
-  const fishing = await createSegment(deps, actor, { description: 'Fishing companies and their buyers, IS and GB' })
+  const fishing = await createSegment(deps, actor, { description: 'Fishing companies and their buyers, IS and GB', salespersonCode: 'SG' })
   await addToSegment(deps, actor, { no: fishing.no, terms: ['industry=FISHING', 'country=IS,GB', 'type=company'], expand: 'persons' })
   await removeFromSegment(deps, actor, { no: fishing.no, terms: ['interaction:EMAIL-OUT:14d'] })
   await refineSegment(deps, actor, { no: fishing.no, terms: ['has:email'] })
@@ -84,12 +84,12 @@ export async function generateCampaigns(deps: CoreDeps, input: GenerateCampaigns
 
   // Planned: a trade fair in Murmansk for Russian prospects; the segment is built but not logged yet.
   const fair = await createCampaign(deps, actor, { description: 'Murmansk seafood fair 2027', start: isoDate(daysFrom(today, 60)), end: isoDate(daysFrom(today, 63)), salespersonCode: 'EV' })
-  const russia = await createSegment(deps, actor, { description: 'Russian prospects to invite', campaignNo: fair.no })
+  const russia = await createSegment(deps, actor, { description: 'Russian prospects to invite', campaignNo: fair.no, salespersonCode: 'EV' })
   await addToSegment(deps, actor, { no: russia.no, terms: ['country=RU', 'relation=PROSPECT'] })
   await removeFromSegment(deps, actor, { no: russia.no, terms: ['opportunity:won'] })
 
   // No campaign: prospects without any opportunity yet, for the team to call.
-  const quiet = await createSegment(deps, actor, { description: 'Prospects without an opportunity' })
+  const quiet = await createSegment(deps, actor, { description: 'Prospects without an opportunity', salespersonCode: 'MB' })
   await addToSegment(deps, actor, { no: quiet.no, terms: ['relation=PROSPECT', 'no-opportunity:any'] })
 
   result.campaigns.push(spring.no, autumn.no, fair.no)
