@@ -154,7 +154,7 @@ interface RunningPart {
 }
 
 /** Keeps a long-running child alive: when it exits it is restarted after a growing pause, reset after a minute of running. */
-function superviseChild(name: string, script: string, env: NodeJS.ProcessEnv, io: CliIo, log: (text: string) => void): RunningPart {
+function superviseChild(name: string, script: string, env: NodeJS.ProcessEnv, io: CliIo, log: (text: string) => void, shutdown: AbortSignal): RunningPart {
   let child: ChildProcess | undefined
   let stopping = false
   let attempt = 0
@@ -164,7 +164,8 @@ function superviseChild(name: string, script: string, env: NodeJS.ProcessEnv, io
     child = spawnPart(name, script, [], env, io)
     const current = child
     current.once('exit', (code, signal) => {
-      if (stopping) return
+      // Ctrl-C in a terminal reaches the children too, maybe before our own handler ran: no restart then.
+      if (stopping || shutdown.aborted) return
       if (Date.now() - startedAt > 60_000) attempt = 0
       attempt++
       const wait = backoffSeconds(attempt)
@@ -183,7 +184,7 @@ function superviseChild(name: string, script: string, env: NodeJS.ProcessEnv, io
 }
 
 /** Builds the reports now and then every `minutes`; a failed build is tried again sooner, with backoff. */
-function scheduleReports(config: StartConfig, io: CliIo, log: (text: string) => void): RunningPart {
+function scheduleReports(config: StartConfig, io: CliIo, log: (text: string) => void, shutdown: AbortSignal): RunningPart {
   const script = resolve(repoRoot, 'apps', 'reports', 'src', 'build.ts')
   const env = { ...config.env, CRM_REPORTS_QUIET: '1', ASTRO_TELEMETRY_DISABLED: '1' }
   let child: ChildProcess | undefined
@@ -196,7 +197,7 @@ function scheduleReports(config: StartConfig, io: CliIo, log: (text: string) => 
     child = spawnPart('reports', script, ['--out', config.reportsOutDir], env, io)
     child.once('exit', (code, signal) => {
       child = undefined
-      if (stopping) return
+      if (stopping || shutdown.aborted) return
       const seconds = ((Date.now() - startedAt) / 1000).toFixed(1)
       let next = intervalMs
       if (code === 0) {
@@ -220,14 +221,14 @@ function scheduleReports(config: StartConfig, io: CliIo, log: (text: string) => 
   }
 }
 
-function startPart(part: PartSpec, config: StartConfig, io: CliIo, log: (text: string) => void): RunningPart {
+function startPart(part: PartSpec, config: StartConfig, io: CliIo, log: (text: string) => void, shutdown: AbortSignal): RunningPart {
   switch (part.name) {
     case 'bot':
-      return superviseChild('bot', resolve(repoRoot, 'apps', 'bot', 'src', 'main.ts'), config.env, io, log)
+      return superviseChild('bot', resolve(repoRoot, 'apps', 'bot', 'src', 'main.ts'), config.env, io, log, shutdown)
     case 'ingester':
-      return superviseChild('ingester', resolve(repoRoot, 'apps', 'mail-ingest', 'src', 'main.ts'), config.env, io, log)
+      return superviseChild('ingester', resolve(repoRoot, 'apps', 'mail-ingest', 'src', 'main.ts'), config.env, io, log, shutdown)
     case 'reports':
-      return scheduleReports(config, io, log)
+      return scheduleReports(config, io, log, shutdown)
   }
 }
 
@@ -261,7 +262,7 @@ export async function runStart(argv: string[], io: CliIo, signal: AbortSignal, c
   }
   log(m.starting(config.enabled.map((p) => (p.name === 'reports' ? m.reportsEvery(p.label, config.reportsEveryMinutes, config.reportsOutDir) : p.label)), redactUrl(config.databaseUrl), config.envFile))
   if (config.disabled.length) io.stdout.write([m.notEnabled, ...missingLines(config)].join('\n') + '\n')
-  const running = config.enabled.map((part) => startPart(part, config, io, log))
+  const running = config.enabled.map((part) => startPart(part, config, io, log, signal))
   await new Promise<void>((done) => (signal.aborted ? done() : signal.addEventListener('abort', () => done(), { once: true })))
   log(m.stopping)
   await Promise.all(running.map((r) => r.stop()))
