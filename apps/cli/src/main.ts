@@ -45,8 +45,6 @@ export function extractGlobalFlags(argv: string[]): GlobalFlags {
 
 /** Runs one `crm` invocation; returns the exit code (0 ok, 1 user error, 2 unexpected error). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  // `crm start` runs the production system until stopped; it is a supervisor, not a command on the database.
-  if (argv[0] === 'start') return startWithSignals(argv.slice(1), io)
   let flags: GlobalFlags = { json: argv.includes('--json'), db: undefined, words: argv }
   let database: CrmDatabase | undefined
   const fail = (code: string, message: string, field?: string) => {
@@ -56,6 +54,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   try {
     flags = extractGlobalFlags(argv)
+    // `crm start` runs the production system until stopped: a supervisor, not a command on the database.
+    if (flags.words[0] === 'start') return await startWithSignals(flags.words.slice(1), flags.db ? { ...io, env: { ...io.env, DATABASE_URL: flags.db } } : io)
     const config = readCliConfig(io.env, flags.db)
     const commands = [...cliCommands, ...createMailCommands(config.mail)]
     const isHelp = flags.words.length === 0 || /^(help|--help|-h)$/.test(flags.words[0]!)

@@ -89,7 +89,8 @@ export const messages = {
     invalid: 'crm start: the settings cannot be used:',
     nothing: (envFile: string | undefined) =>
       `crm start: nothing to run: no part is configured${envFile ? ` (read ${envFile} and the environment)` : ' (no .env file here; read the environment only)'}. Set, for each part you want:`,
-    missingLine: (label: string, missing: string[], doc: string) => `  - ${label}: set ${missing.join('; ')} (see ${doc})`,
+    missingLine: (label: string, missing: string[], doc: string, partly: boolean) =>
+      `  - ${label}: ${partly ? 'partly configured; still ' : ''}set ${missing.join('; ')} (see ${doc})`,
     seeExample: 'Every setting is described in .env.example; copy it to .env and fill in what you use.',
     notEnabled: 'Not enabled (settings missing):',
     databaseFailed: (url: string, reason: string) => `crm start: cannot open or migrate the database ${url}: ${reason}`,

@@ -21,6 +21,8 @@ interface PartSpec {
   doc: string
   /** The missing settings, as a person would read them; empty when the part can run. */
   missing(env: NodeJS.ProcessEnv): string[]
+  /** The settings that belong to this part: one of them set means someone meant to run it. */
+  keys: readonly string[]
 }
 
 const has = (env: NodeJS.ProcessEnv, key: string) => Boolean(env[key]?.trim())
@@ -31,6 +33,7 @@ export const PARTS: readonly PartSpec[] = [
     name: 'bot',
     label: m.labels.bot,
     doc: 'docs/slack-app.md',
+    keys: ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET'],
     missing: (env) => [
       ...(has(env, 'SLACK_BOT_TOKEN') ? [] : ['SLACK_BOT_TOKEN']),
       ...(has(env, 'SLACK_APP_TOKEN') || has(env, 'SLACK_SIGNING_SECRET') ? [] : [m.socketOrHttp]),
@@ -40,12 +43,14 @@ export const PARTS: readonly PartSpec[] = [
     name: 'ingester',
     label: m.labels.ingester,
     doc: 'docs/mailbox.md',
+    keys: ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD'],
     missing: (env) => ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'MAIL_AUTHSERV_IDS'].filter((k) => !has(env, k)),
   },
   {
     name: 'reports',
     label: m.labels.reports,
     doc: 'docs/hosting-reports.md',
+    keys: ['CRM_REPORTS_EVERY_MINUTES'],
     missing: (env) => (has(env, 'CRM_REPORTS_EVERY_MINUTES') ? [] : ['CRM_REPORTS_EVERY_MINUTES']),
   },
 ]
@@ -55,7 +60,7 @@ export interface StartConfig {
   env: NodeJS.ProcessEnv
   envFile: string | undefined
   enabled: PartSpec[]
-  disabled: Array<{ part: PartSpec; missing: string[] }>
+  disabled: Array<{ part: PartSpec; missing: string[]; partly: boolean }>
   reportsEveryMinutes: number
   reportsOutDir: string
   databaseUrl: string
@@ -105,7 +110,7 @@ export function readStartConfig(argv: string[], processEnv: NodeJS.ProcessEnv, c
   const disabled: StartConfig['disabled'] = []
   for (const part of PARTS) {
     const missing = part.missing(env)
-    if (missing.length) disabled.push({ part, missing })
+    if (missing.length) disabled.push({ part, missing, partly: part.keys.some((k) => has(env, k)) })
     else enabled.push(part)
   }
   return {
@@ -128,6 +133,8 @@ export function backoffSeconds(attempt: number): number {
 /** A process started with its output prefixed by the part's name. */
 function spawnPart(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, io: CliIo): ChildProcess {
   const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // A process that cannot even be started reports it here; its 'exit' (or none) is handled by the caller.
+  child.on('error', (error) => io.stderr.write(`[${name}] ${error.message}\n`))
   for (const [stream, out] of [[child.stdout!, io.stdout], [child.stderr!, io.stderr]] as const) {
     createInterface({ input: stream }).on('line', (line) => out.write(`[${name}] ${line}\n`))
   }
@@ -234,7 +241,7 @@ function startPart(part: PartSpec, config: StartConfig, io: CliIo, log: (text: s
 
 /** What is not enabled and why, one line per part. */
 function missingLines(config: StartConfig): string[] {
-  return config.disabled.map(({ part, missing }) => m.missingLine(part.label, missing, part.doc))
+  return config.disabled.map(({ part, missing, partly }) => m.missingLine(part.label, missing, part.doc, partly))
 }
 
 /**

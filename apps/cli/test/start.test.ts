@@ -34,6 +34,9 @@ describe('crm start', () => {
       expect(out.stderr).toMatch(/mail ingester: set IMAP_HOST; IMAP_USER; IMAP_PASSWORD; MAIL_AUTHSERV_IDS/)
       expect(out.stderr).toMatch(/reports build: set CRM_REPORTS_EVERY_MINUTES/)
       expect(out.stdout).toBe('')
+      const partly = capture({ IMAP_HOST: 'imap.example.com' })
+      expect(await runStart([], partly.io, new AbortController().signal, tmp.dir)).toBe(1)
+      expect(partly.out.stderr).toMatch(/mail ingester: partly configured; still set IMAP_USER; IMAP_PASSWORD; MAIL_AUTHSERV_IDS/)
     } finally {
       tmp.cleanup()
     }
