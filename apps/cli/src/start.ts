@@ -2,7 +2,7 @@
 // the Slack bot and the mail ingester as supervised child processes (restarted with backoff when they exit),
 // and the reports build on a schedule. SIGTERM or SIGINT stops everything cleanly.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseEnv } from 'node:util'
@@ -190,6 +190,25 @@ function superviseChild(name: string, script: string, env: NodeJS.ProcessEnv, io
   }
 }
 
+/**
+ * Puts a finished build in place of the served folder: two renames, so readers see the old site or the new one,
+ * never a half-built one (the build empties its output folder first). Where renaming is not possible (the folder
+ * is a mount point), the files are copied over instead.
+ */
+export function swapInBuild(next: string, outDir: string): void {
+  const previous = `${outDir}.prev`
+  rmSync(previous, { recursive: true, force: true })
+  try {
+    if (existsSync(outDir)) renameSync(outDir, previous)
+    renameSync(next, outDir)
+  } catch {
+    if (!existsSync(outDir) && existsSync(previous)) renameSync(previous, outDir)
+    cpSync(next, outDir, { recursive: true, force: true })
+    rmSync(next, { recursive: true, force: true })
+  }
+  rmSync(previous, { recursive: true, force: true })
+}
+
 /** Builds the reports now and then every `minutes`; a failed build is tried again sooner, with backoff. */
 function scheduleReports(config: StartConfig, io: CliIo, log: (text: string) => void, shutdown: AbortSignal): RunningPart {
   const script = resolve(repoRoot, 'apps', 'reports', 'src', 'build.ts')
@@ -201,19 +220,28 @@ function scheduleReports(config: StartConfig, io: CliIo, log: (text: string) => 
   const intervalMs = config.reportsEveryMinutes * 60_000
   const build = () => {
     const startedAt = Date.now()
-    child = spawnPart('reports', script, ['--out', config.reportsOutDir], env, io)
+    const building = `${config.reportsOutDir}.next`
+    child = spawnPart('reports', script, ['--out', building], env, io)
     child.once('exit', (code, signal) => {
       child = undefined
       if (stopping || shutdown.aborted) return
       const seconds = ((Date.now() - startedAt) / 1000).toFixed(1)
       let next = intervalMs
-      if (code === 0) {
+      let failure: string | undefined = code === 0 ? undefined : signal ? `signal ${signal}` : `code ${code}`
+      if (!failure) {
+        try {
+          swapInBuild(building, config.reportsOutDir)
+        } catch (error) {
+          failure = m.swapFailed(config.reportsOutDir, (error as Error).message)
+        }
+      }
+      if (!failure) {
         failures = 0
         log(m.reportsBuilt(config.reportsOutDir, seconds, config.reportsEveryMinutes))
       } else {
         failures++
         next = Math.min(intervalMs, backoffSeconds(failures) * 60_000)
-        log(m.reportsFailed(signal ? `signal ${signal}` : `code ${code}`, Math.round(next / 60_000)))
+        log(m.reportsFailed(failure, Math.round(next / 60_000)))
       }
       timer = setTimeout(build, next)
     })

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { backoffSeconds, readStartConfig, runStart } from '../src/start.ts'
+import { backoffSeconds, readStartConfig, runStart, swapInBuild } from '../src/start.ts'
 import { tempSqliteUrl } from './run-cli.ts'
 
 const bin = join(import.meta.dirname, '..', 'bin', 'crm.js')
@@ -57,6 +57,24 @@ describe('crm start', () => {
       const missing = capture({})
       expect(await runStart(['--env-file', 'nope.env'], missing.io, new AbortController().signal, tmp.dir)).toBe(1)
       expect(missing.out.stderr).toMatch(/There is no file .*nope\.env/)
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
+  it('swaps a finished build in place of the served folder, leaving nothing of the old one behind', () => {
+    const tmp = tempSqliteUrl()
+    try {
+      const site = join(tmp.dir, 'site')
+      mkdirSync(site)
+      writeFileSync(join(site, 'index.html'), 'old')
+      writeFileSync(join(site, 'gone.html'), 'old')
+      mkdirSync(`${site}.next`)
+      writeFileSync(join(`${site}.next`, 'index.html'), 'new')
+      swapInBuild(`${site}.next`, site)
+      expect(readdirSync(site)).toEqual(['index.html'])
+      expect(readFileSync(join(site, 'index.html'), 'utf8')).toBe('new')
+      expect(existsSync(`${site}.next`) || existsSync(`${site}.prev`)).toBe(false)
     } finally {
       tmp.cleanup()
     }
