@@ -10,6 +10,7 @@ import type { CommandSpec } from '@crm/core'
 import { DEFAULT_DATABASE_URL, openDatabase, parseDatabaseUrl, redactUrl } from '@crm/db'
 import type { CliIo } from './io.ts'
 import { messages } from './messages.ts'
+import { canHoldSite } from './site-folder.ts'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..')
 const m = messages.start
@@ -106,6 +107,8 @@ export function readStartConfig(argv: string[], processEnv: NodeJS.ProcessEnv, c
   } catch (error) {
     problems.push((error as Error).message)
   }
+  const reportsOutDir = resolve(cwd, env.CRM_REPORTS_OUT_DIR?.trim() || resolve(repoRoot, 'apps', 'reports', 'dist'))
+  if (everyText && !canHoldSite(reportsOutDir)) problems.push(m.outDirNotSite(reportsOutDir))
   const enabled: PartSpec[] = []
   const disabled: StartConfig['disabled'] = []
   for (const part of PARTS) {
@@ -119,7 +122,7 @@ export function readStartConfig(argv: string[], processEnv: NodeJS.ProcessEnv, c
     enabled,
     disabled,
     reportsEveryMinutes: every,
-    reportsOutDir: resolve(cwd, env.CRM_REPORTS_OUT_DIR?.trim() || resolve(repoRoot, 'apps', 'reports', 'dist')),
+    reportsOutDir,
     databaseUrl,
     problems,
   }

@@ -129,6 +129,12 @@ describe('npm run demo -- --no-serve', () => {
       const bad = capture({ DATABASE_URL: other.url })
       expect((await runDemo(['--serve-forever'], bad.io)).code).toBe(1)
       expect(bad.out.stderr).toContain('"--serve-forever" is not an option of npm run demo')
+      // The build empties its folder: never a folder of someone's files.
+      writeFileSync(join(other.dir, 'notes.txt'), 'mine')
+      const mine = capture({ DATABASE_URL: other.url })
+      expect((await runDemo(['--no-serve', '--out', other.dir], mine.io)).code).toBe(1)
+      expect(mine.out.stderr).toContain('holds other files (and no index.html)')
+      expect(readFileSync(join(other.dir, 'notes.txt'), 'utf8')).toBe('mine')
     } finally {
       other.cleanup()
     }

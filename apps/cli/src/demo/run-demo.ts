@@ -10,6 +10,7 @@ import { tipsText } from '../commands/demo-commands.ts'
 import type { CliIo } from '../io.ts'
 import { main } from '../main.ts'
 import { messages } from '../messages.ts'
+import { canHoldSite } from '../site-folder.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..', '..')
@@ -108,6 +109,7 @@ export async function runDemo(argv: string[], io: CliIo, cwd = process.cwd()): P
   try {
     options = parseDemoArgs(argv, io.env, cwd)
     parseDatabaseUrl(options.databaseUrl)
+    if (!canHoldSite(options.outDir)) throw new DemoArgsError(messages.firstHour.outDirNotSite(options.outDir))
   } catch (error) {
     if (error instanceof DemoArgsError || error instanceof DatabaseUrlError) {
       io.stderr.write(`${messages.errorPrefix} ${error.message}\n${messages.firstHour.usage}\n`)
