@@ -1,4 +1,5 @@
 import { App } from '@slack/bolt'
+import { register as registerClaimRequest } from './claim-request.ts'
 import { register as registerContactActions } from './actions/contact-actions.ts'
 import { register as registerCrmCommand } from './commands/crm-command.ts'
 import type { BotDeps } from './deps.ts'
@@ -16,6 +17,7 @@ export function createBotApp(deps: BotDeps): App {
     ...(config.slackApiUrl ? { clientOptions: { slackApiUrl: config.slackApiUrl } } : {}),
     logger: boltLogger(deps.log),
   })
+  registerClaimRequest(app, deps)
   registerCrmCommand(app, deps)
   registerContactActions(app, deps)
   registerModalSubmissions(app, deps)

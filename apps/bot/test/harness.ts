@@ -22,20 +22,36 @@ export interface BotFixture {
   logs: Array<Record<string, unknown>>
 }
 
+/** One running bot: the real Bolt app in HTTP mode on a free port, over `database`, talking to `stub`. */
+export interface RunningBot {
+  app: App
+  url: string
+  logs: Array<Record<string, unknown>>
+  stop(): Promise<void>
+}
+
+/** Starts the real Bolt app in HTTP mode over an open database, with the stub as its Slack Web API. */
+export async function startBot(stub: SlackStub, database: CrmDatabase, env: Record<string, string> = {}): Promise<RunningBot> {
+  const logs: Array<Record<string, unknown>> = []
+  const sink = new Writable({ write(chunk, _enc, done) { for (const line of String(chunk).split('\n').filter(Boolean)) logs.push(JSON.parse(line)); done() } })
+  const result = readBotConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, PORT: '0', SLACK_API_URL: `${stub.url}/api/`, SLACK_ADMIN_USERS: ADMIN, LOG_LEVEL: 'info', ...env })
+  if (!result.ok) throw new Error(result.problems.join('; '))
+  const log = createLogger('info', sink)
+  const app = createBotApp({ core: createCoreDeps(database, { logger: log }), config: result.config, log })
+  const server = (await app.start(0)) as unknown as Server
+  return { app, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, logs, stop: async () => { await app.stop() } }
+}
+
 /** Per test: a fresh in-memory database, a Slack stub and the real Bolt app in HTTP mode on a free port. */
 export function useBot(): BotFixture {
   const fixture = {} as BotFixture
   beforeEach(async () => {
     fixture.stub = await startSlackStub()
     fixture.database = await openDatabase(':memory:')
-    fixture.logs = []
-    const sink = new Writable({ write(chunk, _enc, done) { for (const line of String(chunk).split('\n').filter(Boolean)) fixture.logs.push(JSON.parse(line)); done() } })
-    const result = readBotConfig({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, PORT: '0', SLACK_API_URL: `${fixture.stub.url}/api/`, SLACK_ADMIN_USERS: ADMIN, LOG_LEVEL: 'info' })
-    if (!result.ok) throw new Error(result.problems.join('; '))
-    const log = createLogger('info', sink)
-    fixture.app = createBotApp({ core: createCoreDeps(fixture.database, { logger: log }), config: result.config, log })
-    const server = (await fixture.app.start(0)) as unknown as Server
-    fixture.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`
+    const bot = await startBot(fixture.stub, fixture.database)
+    fixture.app = bot.app
+    fixture.url = bot.url
+    fixture.logs = bot.logs
   })
   afterEach(async () => {
     await fixture.app.stop()
@@ -89,9 +105,9 @@ export function blocksText(message: Record<string, unknown>): string {
 }
 
 /** POSTs an interactivity payload (block_actions, view_submission, shortcut) to the bot, signed. */
-export async function postPayload(bot: BotFixture, payload: Record<string, unknown>): Promise<Response> {
+export async function postPayload(bot: { url: string }, payload: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
   const base = { team: { id: 'T1' }, api_app_id: 'A1', token: 'legacy', is_enterprise_install: false }
-  return postSigned(bot.url, new URLSearchParams({ payload: JSON.stringify({ ...base, ...payload }) }).toString())
+  return postSigned(bot.url, new URLSearchParams({ payload: JSON.stringify({ ...base, ...payload }) }).toString(), { headers })
 }
 
 /** A view_submission of a modal the bot opened, with values typed into its inputs by block id. */
@@ -106,7 +122,7 @@ export function submission(user: string, view: Record<string, any>, typed: Recor
   }
   return {
     type: 'view_submission', user: { id: user }, trigger_id: 'trig',
-    view: { id: 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values }, hash: 'h' },
+    view: { id: view.id ?? 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, blocks: view.blocks, state: { values }, hash: 'h' },
   }
 }
 

@@ -35,3 +35,4 @@ export { parseSegmentFilter, parsePeriod, FILTER_SYNTAX } from './segments/filte
 export * from './segments/segments.ts'
 export * from './campaigns/campaigns.ts'
 export { logEmail, cleanEmailSubject, hasForwardPrefix, emailReference, DEFAULT_FREE_MAIL_DOMAINS, type EmailFacts, type EmailKind, type EmailLoggingPolicy, type EmailOutcome, type LogEmailInput, type LogEmailResult, type MailAddress } from './mail/log-email.ts'
+export { claimRequest, releaseRequest, CLAIM_RETENTION_MS } from './requests/claims.ts'

@@ -338,6 +338,12 @@ export interface EmailOutboxTable {
   error: string | null
 }
 
+/** One claimed request (a Slack delivery), by the request's identity. */
+export interface RequestClaimTable {
+  key: string
+  claimed_at: string
+}
+
 export interface Database {
   setup: SetupTable
   number_series: NumberSeriesTable
@@ -371,6 +377,7 @@ export interface Database {
   segment_removed_lines: SegmentRemovedLineTable
   saved_segment_criteria: SavedSegmentCriteriaTable
   email_outbox: EmailOutboxTable
+  slack_requests: RequestClaimTable
 }
 
 export type SetupRow = Selectable<SetupTable>

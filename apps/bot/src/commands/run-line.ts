@@ -21,7 +21,7 @@ async function activityFor(core: CoreDeps, view: ResultView): Promise<ContactAct
 /** How one command went: its result view and message, or the message (and field) to show instead. */
 export type RunOutcome =
   | { ok: true; view: ResultView; message: SlackMessage }
-  | { ok: false; message: SlackMessage; errorText: string; field?: string | undefined }
+  | { ok: false; message: SlackMessage; errorText: string; field?: string | undefined; /** an unexpected error, not a refusal */ failed: boolean }
 
 /**
  * Runs one command line for a Slack user. This is the bot's one error translator: a DomainError becomes its
@@ -38,11 +38,11 @@ export async function runForUser(deps: BotDeps, client: webApi.WebClient, userId
     if (isDomainError(error)) {
       deps.log.info({ event: 'command_refused', user: userId, code: error.code })
       const text = error.code === 'NOT_LINKED' ? messages.notLinked : error.userMessage
-      return { ok: false, message: errorMessage(text), errorText: text, field: error.field }
+      return { ok: false, message: errorMessage(text), errorText: text, field: error.field, failed: false }
     }
     const ref = randomBytes(4).toString('hex')
     deps.log.error({ event: 'command_failed', user: userId, ref, err: error }, 'unexpected error')
-    return { ok: false, message: errorMessage(messages.unexpected(ref)), errorText: messages.unexpected(ref) }
+    return { ok: false, message: errorMessage(messages.unexpected(ref)), errorText: messages.unexpected(ref), failed: true }
   }
 }
 

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt'
 import { CONTACT_MODAL_FIELDS, DUPLICATES_SEEN, newContactModal, readModalValues } from '../blocks/modal-views.ts'
+import { releaseClaim } from '../claim-request.ts'
 import { runForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
 import { CALLBACK_IDS } from '../ids.ts'
@@ -30,18 +31,21 @@ export function register(app: App, deps: BotDeps): void {
     [CALLBACK_IDS.closeOpportunity, (no, v) => ['opp', 'close', no, v.outcome ?? '', ...(v.code ? [v.code] : []), ...options(v, ['note'])], 'code'],
   ]
   for (const [callbackId, toWords, fallbackBlock] of submissions) {
-    app.view(callbackId, async ({ ack, view, body, client }) => {
+    app.view(callbackId, async ({ ack, view, body, client, context }) => {
       const values = readModalValues(view.state as Parameters<typeof readModalValues>[0])
       if (callbackId === CALLBACK_IDS.newContact && view.private_metadata !== DUPLICATES_SEEN) {
         // First save: check for possible duplicates and show them before anything is stored.
         const checked = await runForUser(deps, client, body.user.id, toWords(view.private_metadata, { ...values, check: 'true' }))
         if (checked.ok && checked.view.kind === 'duplicates' && checked.view.duplicates.length) {
+          await releaseClaim(context)
           await ack({ response_action: 'update', view: newContactModal(values, checked.view.duplicates) as never })
           return
         }
       }
       const outcome = await runForUser(deps, client, body.user.id, toWords(view.private_metadata, values))
       if (!outcome.ok) {
+        // Refused: nothing was written, and the user may submit the same values again after fixing a cause elsewhere.
+        await releaseClaim(context)
         const blockIds = view.blocks.map((b) => b.block_id)
         const block = outcome.field && blockIds.includes(outcome.field) ? outcome.field : fallbackBlock
         await ack({ response_action: 'errors', errors: { [block]: outcome.errorText.slice(0, 1500) } })

@@ -4,6 +4,7 @@ import * as foundation from './0001-foundation.ts'
 import * as interactionsOpportunities from './0002-interactions-opportunities.ts'
 import * as searchProbeIndex from './0003-search-probe-index.ts'
 import * as segmentsCampaigns from './0004-segments-campaigns.ts'
+import * as slackRequests from './0005-slack-requests.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002-interactions-opportunities': interactionsOpportunities,
   '0003-search-probe-index': searchProbeIndex,
   '0004-segments-campaigns': segmentsCampaigns,
+  '0005-slack-requests': slackRequests,
 }
 
 class CodeMigrationProvider implements MigrationProvider {
