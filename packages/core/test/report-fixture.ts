@@ -25,7 +25,7 @@ export async function seedReportData(deps: CoreDeps, actor: Actor) {
   const thora = (await createContact(deps, actor, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla })).contact.no
   const hostile = (await createContact(deps, actor, { type: 'person', name: HOSTILE_NAMES[0] })).contact.no
   await createContact(deps, actor, { type: 'person', name: 'Светлана Иванова' })
-  await createContact(deps, actor, { type: 'company', name: '株式会社 東京' })
+  const tokyo = (await createContact(deps, actor, { type: 'company', name: '株式会社 東京' })).contact.no
 
   const o1 = await createOpportunity(deps, actor, { contactNo: thora, salespersonCode: 'AA', description: 'Cod 2027', estimatedValue: '10000', estimatedCloseDate: '2026-12-15' })
   const o2 = await createOpportunity(deps, actor, { contactNo: hekla, salespersonCode: 'AA', description: 'Haddock', estimatedValue: '5000', estimatedCloseDate: '2027-01-10' })
@@ -45,5 +45,5 @@ export async function seedReportData(deps: CoreDeps, actor: Actor) {
   const canceled = await logInteraction(deps, actor, { contactNo: hekla, templateCode: 'CALL-OUT', subject: 'Oops', date: '2026-11-10', salespersonCode: 'BB' })
   await setInteractionCanceled(deps, actor, canceled.interaction.no, true)
   await logInteraction(deps, actor, { contactNo: thora, templateCode: 'EMAIL-IN', subject: 'Old', date: '2026-08-01', salespersonCode: 'AA' })
-  return { o1: o1.no, o2: o2.no, o3: o3.no, o4: o4.no, o5: o5.no, hostile }
+  return { o1: o1.no, o2: o2.no, o3: o3.no, o4: o4.no, o5: o5.no, hostile, hekla, thora, tokyo }
 }

@@ -183,3 +183,328 @@ export async function countContactsByType(db: Executor): Promise<ContactCountRow
     .execute()
   return rows.map((r) => ({ type: r.type, count: Number(r.count) }))
 }
+
+// ---- Segments and campaigns: every query reads all segments (or campaigns) at once, grouped in SQL, so the
+// reports build runs a fixed number of statements whatever the number of segments, campaigns and lines.
+
+export interface SegmentIndexRow {
+  no: string
+  description: string
+  salesperson_code: string | null
+  campaign_no: string | null
+  created_at: string
+  logged_at: string | null
+  log_canceled_at: string | null
+  follow_up_of: string | null
+  lines: number
+  interactions: number
+  last_interaction_at: string | null
+}
+
+/** Every segment with its number of lines and its live logged interactions (count, latest), by number. */
+export async function listSegmentIndex(db: Executor): Promise<SegmentIndexRow[]> {
+  const lines = db.selectFrom('segment_lines').select((eb) => ['segment_no', eb.fn.countAll<number>().as('n')]).groupBy('segment_no').as('l')
+  const logged = db
+    .selectFrom('interaction_log_entries')
+    .where('segment_no', 'is not', null)
+    .where('canceled', '=', 0)
+    .select((eb) => ['segment_no', eb.fn.countAll<number>().as('n'), eb.fn.max('occurred_at').as('last_at')])
+    .groupBy('segment_no')
+    .as('i')
+  const rows = await db
+    .selectFrom('segments as s')
+    .leftJoin(lines, 'l.segment_no', 's.no')
+    .leftJoin(logged, 'i.segment_no', 's.no')
+    .select(['s.no', 's.description', 's.salesperson_code', 's.campaign_no', 's.created_at', 's.logged_at', 's.log_canceled_at', 's.follow_up_of', 'l.n as lines', 'i.n as interactions', 'i.last_at as last_interaction_at'])
+    .orderBy('s.no')
+    .execute()
+  return rows.map((r) => ({ ...r, lines: Number(r.lines ?? 0), interactions: Number(r.interactions ?? 0), last_interaction_at: (r.last_interaction_at as string | null) ?? null }))
+}
+
+export interface SegmentLineRow {
+  segment_no: string
+  contact_no: string
+  name: string
+  type: string
+  company_name: string | null
+  country_code: string | null
+  salesperson_code: string | null
+}
+
+/** The lines of every segment with the contact's name, company, country and salesperson, by segment and line order. */
+export async function listAllSegmentLines(db: Executor): Promise<SegmentLineRow[]> {
+  return db
+    .selectFrom('segment_lines as l')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+    .select(['l.segment_no', 'l.contact_no', 'c.name', 'c.type', 'c.company_name', 'c.country_code', 'c.salesperson_code'])
+    .orderBy('l.segment_no')
+    .orderBy('l.id')
+    .execute()
+}
+
+/**
+ * (contact, code) pairs of a classification for every contact: its own codes and, for a person, its company's
+ * (a company's industry group or business relation counts for its persons, as in segment criteria).
+ */
+function classified(db: Executor, table: 'contact_industry_groups' | 'contact_business_relations') {
+  const own = db.selectFrom(`${table} as k` as 'contact_industry_groups as k').select(['k.contact_no', 'k.code'])
+  const viaCompany = db
+    .selectFrom('contacts as p')
+    .innerJoin(`${table} as k` as 'contact_industry_groups as k', 'k.contact_no', 'p.company_no')
+    .select(['p.no as contact_no', 'k.code'])
+  return own.union(viaCompany)
+}
+
+export interface ContactCodeRow {
+  contact_no: string
+  code: string
+}
+
+/** Industry groups (own or the company's) of every contact that is in some segment, by contact and code. */
+export async function listSegmentContactIndustries(db: Executor): Promise<ContactCodeRow[]> {
+  return db
+    .selectFrom(classified(db, 'contact_industry_groups').as('x'))
+    .select(['x.contact_no', 'x.code'])
+    .where('x.contact_no', 'in', db.selectFrom('segment_lines').select('contact_no'))
+    .orderBy('x.contact_no')
+    .orderBy('x.code')
+    .execute()
+}
+
+export interface CompositionCell {
+  segment_no: string
+  code: string | null
+  description: string | null
+  count: number
+}
+
+/**
+ * Lines of every segment per industry group (own or the company's); a line with several groups counts in each,
+ * and a cell with code null counts the lines with none.
+ */
+export async function listSegmentIndustryCells(db: Executor): Promise<CompositionCell[]> {
+  return compositionBy(db, 'contact_industry_groups', 'industry_groups')
+}
+
+/** Lines of every segment per business relation (own or the company's), as for industry groups. */
+export async function listSegmentRelationCells(db: Executor): Promise<CompositionCell[]> {
+  return compositionBy(db, 'contact_business_relations', 'business_relations')
+}
+
+async function compositionBy(db: Executor, link: 'contact_industry_groups' | 'contact_business_relations', codes: 'industry_groups' | 'business_relations'): Promise<CompositionCell[]> {
+  const rows = await db
+    .selectFrom('segment_lines as l')
+    .innerJoin(classified(db, link).as('x'), 'x.contact_no', 'l.contact_no')
+    .leftJoin(`${codes} as g` as 'industry_groups as g', 'g.code', 'x.code')
+    .select((eb) => ['l.segment_no', 'x.code', eb.fn.max('g.description').as('description'), eb.fn.countAll<number>().as('count')])
+    .groupBy(['l.segment_no', 'x.code'])
+    .orderBy('l.segment_no')
+    .orderBy('x.code')
+    .execute()
+  const none = await db
+    .selectFrom('segment_lines as l')
+    .where('l.contact_no', 'not in', db.selectFrom(classified(db, link).as('y')).select('y.contact_no'))
+    .select((eb) => ['l.segment_no', eb.fn.countAll<number>().as('count')])
+    .groupBy('l.segment_no')
+    .execute()
+  const out = rows.map((r) => ({ segment_no: r.segment_no, code: r.code as string | null, description: (r.description as string | null) ?? null, count: Number(r.count) }))
+  for (const r of none) out.push({ segment_no: r.segment_no, code: null, description: null, count: Number(r.count) })
+  return out.sort((a, b) => (a.segment_no < b.segment_no ? -1 : a.segment_no > b.segment_no ? 1 : 0))
+}
+
+/** Lines of every segment per country of the contact (null: no country). */
+export async function listSegmentCountryCells(db: Executor): Promise<CompositionCell[]> {
+  const rows = await db
+    .selectFrom('segment_lines as l')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+    .select((eb) => ['l.segment_no', 'c.country_code as code', eb.fn.countAll<number>().as('count')])
+    .groupBy(['l.segment_no', 'c.country_code'])
+    .orderBy('l.segment_no')
+    .orderBy('c.country_code')
+    .execute()
+  return rows.map((r) => ({ segment_no: r.segment_no, code: r.code, description: null, count: Number(r.count) }))
+}
+
+/** The recorded steps of every segment (undone ones included), by segment and sequence. */
+export async function listAllSegmentSteps(db: Executor) {
+  return db.selectFrom('segment_steps').selectAll().orderBy('segment_no').orderBy('seq').execute()
+}
+
+export interface SegmentInteractionCell {
+  segment_no: string
+  template_code: string
+  canceled: number
+  count: number
+  cost_minor: number
+  duration_min: number
+  first_at: string
+  last_at: string
+}
+
+/** Interactions logged for every segment, per template and canceled flag: count, cost, duration, first and last date. */
+export async function listSegmentInteractionCells(db: Executor): Promise<SegmentInteractionCell[]> {
+  const rows = await db
+    .selectFrom('interaction_log_entries')
+    .where('segment_no', 'is not', null)
+    .select((eb) => [
+      'segment_no',
+      'template_code',
+      'canceled',
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.sum<number>('cost_minor').as('cost_minor'),
+      eb.fn.sum<number>('duration_min').as('duration_min'),
+      eb.fn.min('occurred_at').as('first_at'),
+      eb.fn.max('occurred_at').as('last_at'),
+    ])
+    .groupBy(['segment_no', 'template_code', 'canceled'])
+    .orderBy('segment_no')
+    .orderBy('template_code')
+    .orderBy('canceled')
+    .execute()
+  return rows.map((r) => ({
+    segment_no: r.segment_no!,
+    template_code: r.template_code,
+    canceled: Number(r.canceled),
+    count: Number(r.count),
+    cost_minor: Number(r.cost_minor),
+    duration_min: Number(r.duration_min),
+    first_at: r.first_at as string,
+    last_at: r.last_at as string,
+  }))
+}
+
+export interface CampaignIndexRow {
+  no: string
+  description: string
+  status_code: string
+  status_description: string | null
+  status_active: number | null
+  starting_date: string | null
+  ending_date: string | null
+  salesperson_code: string | null
+  created_at: string
+}
+
+/** Every campaign with its status description, by number. */
+export async function listCampaignIndex(db: Executor): Promise<CampaignIndexRow[]> {
+  const rows = await db
+    .selectFrom('campaigns as c')
+    .leftJoin('campaign_statuses as st', 'st.code', 'c.status_code')
+    .select(['c.no', 'c.description', 'c.status_code', 'st.description as status_description', 'st.active as status_active', 'c.starting_date', 'c.ending_date', 'c.salesperson_code', 'c.created_at'])
+    .orderBy('c.no')
+    .execute()
+  return rows.map((r) => ({ ...r, status_active: r.status_active === null ? null : Number(r.status_active) }))
+}
+
+export interface CampaignTemplateCell {
+  campaign_no: string
+  template_code: string
+  template_description: string | null
+  count: number
+  responses: number
+  cost_minor: number
+  duration_min: number
+}
+
+/** Live interactions of every campaign per template: count, responses among them, cost and duration. */
+export async function listCampaignTemplateCells(db: Executor): Promise<CampaignTemplateCell[]> {
+  const rows = await db
+    .selectFrom('interaction_log_entries as i')
+    .leftJoin('interaction_templates as t', 't.code', 'i.template_code')
+    .where('i.campaign_no', 'is not', null)
+    .where('i.canceled', '=', 0)
+    .select((eb) => [
+      'i.campaign_no',
+      'i.template_code',
+      eb.fn.max('t.description').as('template_description'),
+      eb.fn.countAll<number>().as('count'),
+      eb.fn.sum<number>(eb.case().when('i.campaign_response', '=', 1).then(1).else(0).end()).as('responses'),
+      eb.fn.sum<number>('i.cost_minor').as('cost_minor'),
+      eb.fn.sum<number>('i.duration_min').as('duration_min'),
+    ])
+    .groupBy(['i.campaign_no', 'i.template_code'])
+    .orderBy('i.campaign_no')
+    .orderBy('i.template_code')
+    .execute()
+  return rows.map((r) => ({
+    campaign_no: r.campaign_no!,
+    template_code: r.template_code,
+    template_description: (r.template_description as string | null) ?? null,
+    count: Number(r.count),
+    responses: Number(r.responses),
+    cost_minor: Number(r.cost_minor),
+    duration_min: Number(r.duration_min),
+  }))
+}
+
+export interface CampaignResponseDayCell {
+  campaign_no: string
+  day: string
+  /** Live response interactions that day. */
+  responses: number
+  /** Contacts whose first live response to the campaign was that day. */
+  new_respondents: number
+}
+
+/** Responses of every campaign per UTC day, with the contacts responding for the first time that day. */
+export async function listCampaignResponseDays(db: Executor): Promise<CampaignResponseDayCell[]> {
+  const day = sql<string>`substr(occurred_at, 1, 10)`
+  const responses = await db
+    .selectFrom('interaction_log_entries')
+    .where('campaign_no', 'is not', null)
+    .where('canceled', '=', 0)
+    .where('campaign_response', '=', 1)
+    .select((eb) => ['campaign_no', day.as('day'), eb.fn.countAll<number>().as('n')])
+    .groupBy(['campaign_no', day])
+    .execute()
+  const firsts = db
+    .selectFrom('interaction_log_entries')
+    .where('campaign_no', 'is not', null)
+    .where('canceled', '=', 0)
+    .where('campaign_response', '=', 1)
+    .select((eb) => ['campaign_no', 'contact_no', eb.fn.min('occurred_at').as('first_at')])
+    .groupBy(['campaign_no', 'contact_no'])
+    .as('f')
+  const firstDay = sql<string>`substr(f.first_at, 1, 10)`
+  const news = await db
+    .selectFrom(firsts)
+    .select((eb) => ['f.campaign_no', firstDay.as('day'), eb.fn.countAll<number>().as('n')])
+    .groupBy(['f.campaign_no', firstDay])
+    .execute()
+  const cells = new Map<string, CampaignResponseDayCell>()
+  const cell = (campaignNo: string, d: string) => {
+    const k = `${campaignNo}\u0000${d}`
+    if (!cells.has(k)) cells.set(k, { campaign_no: campaignNo, day: d, responses: 0, new_respondents: 0 })
+    return cells.get(k)!
+  }
+  for (const r of responses) cell(r.campaign_no!, r.day).responses = Number(r.n)
+  for (const r of news) cell(r.campaign_no!, r.day).new_respondents = Number(r.n)
+  return [...cells.values()].sort((a, b) => (a.campaign_no < b.campaign_no ? -1 : a.campaign_no > b.campaign_no ? 1 : a.day < b.day ? -1 : a.day > b.day ? 1 : 0))
+}
+
+export interface CampaignOpportunityRow {
+  campaign_no: string
+  no: string
+  description: string
+  contact_no: string
+  contact_name: string | null
+  salesperson_code: string | null
+  status: OpportunityStatus
+  estimated_value_minor: number
+  calculated_value_minor: number
+  created_at: string
+  closed_at: string | null
+}
+
+/** Every opportunity linked to a campaign, by campaign and number. */
+export async function listCampaignOpportunities(db: Executor): Promise<CampaignOpportunityRow[]> {
+  const rows = await db
+    .selectFrom('opportunities as o')
+    .leftJoin('contacts as c', 'c.no', 'o.contact_no')
+    .where('o.campaign_no', 'is not', null)
+    .select(['o.campaign_no', 'o.no', 'o.description', 'o.contact_no', 'c.name as contact_name', 'o.salesperson_code', 'o.status', 'o.estimated_value_minor', 'o.calculated_value_minor', 'o.created_at', 'o.closed_at'])
+    .orderBy('o.campaign_no')
+    .orderBy('o.no')
+    .execute()
+  return rows.map((r) => ({ ...r, campaign_no: r.campaign_no!, estimated_value_minor: Number(r.estimated_value_minor), calculated_value_minor: Number(r.calculated_value_minor) }))
+}
