@@ -39,6 +39,8 @@ export const messages = {
       duration: 'Minutes',
       evaluation: 'Evaluation',
       note: 'Note',
+      fromMessage: (author: string, permalink: string | undefined) => `From a Slack message by ${author}${permalink ? ` (<${permalink}|open>)` : ''}`,
+      sourceNote: (author: string, permalink: string | undefined) => `Slack message by ${author}${permalink ? `: ${permalink}` : ''}`,
     },
     contact: {
       newTitle: 'New contact',

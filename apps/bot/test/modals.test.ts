@@ -62,17 +62,26 @@ describe('modals', () => {
     expect(await refused.json()).toMatchObject({ response_action: 'errors', errors: { subject: expect.stringContaining('/crm me link') } })
   })
 
-  it('"Log to CRM" on a message opens the modal with the message as the subject', async () => {
-    await setup(bot)
+  it('"Log to CRM" logs a message with its text, author and permalink on the chosen contact, and shows a wrong contact at its field', async () => {
+    const no = await setup(bot)
+    bot.stub.users.set('UCUST', { realName: 'Gunnar Pálsson' })
+    const long = `Customer wants 50 t of cod. ${'Details follow. '.repeat(20)}`
     const res = await postPayload(bot, {
       type: 'message_action', callback_id: CALLBACK_IDS.logShortcut, user: { id: 'UJANE' }, trigger_id: 'trigger-shortcut', action_ts: '1.2',
-      channel: { id: 'C1' }, message_ts: '1.0', response_url: `${bot.stub.url}/response/shortcut`, message: { type: 'message', ts: '1.0', text: 'Customer wants 50 t of cod', user: 'UCUST' },
+      channel: { id: 'C1' }, message_ts: '1700000000.000100', response_url: `${bot.stub.url}/response/shortcut`, message: { type: 'message', ts: '1700000000.000100', text: long, user: 'UCUST' },
     })
     expect(res.status).toBe(200)
     const open = await bot.stub.waitFor((r) => r.path === '/api/views.open' && r.body.trigger_id === 'trigger-shortcut')
     const view = JSON.parse(String(open.body.view))
-    expect(view.blocks.find((b: any) => b.block_id === 'subject').element.initial_value).toBe('Customer wants 50 t of cod')
-    expect(view.blocks.some((b: any) => b.block_id === 'contact')).toBe(true)
+    expect(view.blocks.find((b: any) => b.block_id === 'subject').element.initial_value).toBe(long.slice(0, 250))
+    expect(JSON.stringify(view.blocks)).toContain('From a Slack message by Gunnar Pálsson')
+
+    const refused = await postPayload(bot, submission('UJANE', view, { contact: 'CT999999', template: 'CALL-IN', subject: 'Cod request' }))
+    expect(await refused.json()).toEqual({ response_action: 'errors', errors: { contact: expect.stringContaining('There is no contact CT999999') } })
+    const saved = await postPayload(bot, submission('UJANE', view, { contact: no, template: 'CALL-IN', subject: 'Cod request', note: 'Call back Monday' }))
+    expect(await saved.text()).toBe('')
+    const rows = await bot.database.db.selectFrom('interaction_log_entries').select(['contact_no', 'template_code', 'subject', 'description', 'source']).execute()
+    expect(rows).toEqual([{ contact_no: no, template_code: 'CALL-IN', subject: 'Cod request', description: `Call back Monday — ${long.trim()} — Slack message by Gunnar Pálsson: https://test.slack.com/archives/C1/p1700000000000100`, source: 'slack' }])
   })
 })
 
@@ -120,6 +129,20 @@ describe('contact and opportunity modals', () => {
     expect(saved.status).toBe(200)
     await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
     expect(await bot.database.db.selectFrom('contacts').select(['name', 'email', 'city']).executeTakeFirst()).toEqual({ name: 'Hekla Útgerð hf', email: 'info@hekla.is', city: null })
+
+    const refused = await postPayload(bot, submission('UJANE', view, { name: 'Hekla Útgerð hf', email: 'info-at-hekla', city: 'Vík' }))
+    expect(await refused.json()).toEqual({ response_action: 'errors', errors: { email: expect.stringContaining('info-at-hekla') } })
+    const blank = await postPayload(bot, submission('UJANE', view, { name: '' }))
+    expect(await blank.json()).toMatchObject({ response_action: 'errors', errors: { name: expect.any(String) } })
+    expect(await bot.database.db.selectFrom('contacts').select(['name', 'email', 'city']).executeTakeFirst()).toEqual({ name: 'Hekla Útgerð hf', email: 'info@hekla.is', city: null })
+  })
+
+  it('refuses a New contact without a name or for an unknown company at the field', async () => {
+    await setup(bot)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.newContact, 'new')
+    const noCompany = await postPayload(bot, submission('UJANE', view, { type: 'person', name: 'Jón Jónsson', company: 'CT000099' }))
+    expect(await noCompany.json()).toMatchObject({ response_action: 'errors', errors: { company: expect.stringContaining('CT000099') } })
+    expect(await bot.database.db.selectFrom('contacts').select('name').execute()).toEqual([{ name: 'Hekla Útgerð ehf' }])
   })
 
   it('advances and closes an opportunity from App Home buttons', async () => {
@@ -139,5 +162,11 @@ describe('contact and opportunity modals', () => {
     expect(closed.status).toBe(200)
     expect(await closed.text()).toBe('')
     expect(await bot.database.db.selectFrom('opportunities').select('status').executeTakeFirst()).toEqual({ status: 'won' })
+
+    const closedAlready = await postPayload(bot, submission('UJANE', advance, { note: 'One more' }))
+    expect(await closedAlready.json()).toMatchObject({ response_action: 'errors', errors: { note: expect.stringContaining('reopen it first') } })
+    const again = await postPayload(bot, submission('UJANE', close, { outcome: 'lost', code: 'PRICE' }))
+    expect(await again.json()).toMatchObject({ response_action: 'errors', errors: { code: expect.any(String) } })
+    expect(await bot.database.db.selectFrom('opportunities').select(['status', 'current_stage']).executeTakeFirst()).toEqual({ status: 'won', current_stage: after.current_stage })
   })
 })

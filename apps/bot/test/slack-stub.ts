@@ -12,7 +12,7 @@ export interface SlackStub {
   url: string
   requests: StubRequest[]
   /** Slack users the stub's users.info knows, by id. */
-  users: Map<string, { email?: string }>
+  users: Map<string, { email?: string; realName?: string }>
   /** Resolves with the first recorded request matching `pred`, waiting for it to arrive. */
   waitFor(pred: (r: StubRequest) => boolean, timeoutMs?: number): Promise<StubRequest>
   close(): Promise<void>
@@ -30,7 +30,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 /** Starts the stub on a free loopback port. */
 export async function startSlackStub(): Promise<SlackStub> {
   const requests: StubRequest[] = []
-  const users = new Map<string, { email?: string }>()
+  const users = new Map<string, { email?: string; realName?: string }>()
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!
     const body = await readBody(req)
@@ -40,8 +40,9 @@ export async function startSlackStub(): Promise<SlackStub> {
     if (method === 'auth.test') answer = { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', url: 'https://test.slack.com/' }
     else if (method === 'users.info') {
       const user = users.get(String(body.user))
-      answer = user ? { ok: true, user: { id: body.user, profile: { email: user.email } } } : { ok: false, error: 'user_not_found' }
+      answer = user ? { ok: true, user: { id: body.user, name: String(body.user).toLowerCase(), real_name: user.realName, profile: { email: user.email } } } : { ok: false, error: 'user_not_found' }
     } else if (method === 'chat.postMessage') answer = { ok: true, ts: '1.0', channel: body.channel }
+    else if (method === 'chat.getPermalink') answer = { ok: true, channel: body.channel, permalink: `https://test.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}` }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

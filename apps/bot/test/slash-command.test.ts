@@ -20,6 +20,29 @@ describe('the /crm slash command over signed HTTP', () => {
     expect(bot.stub.requests.some((r) => r.path === responsePath)).toBe(false)
   })
 
+  it('rejects forged and stale modal submissions, shortcuts and events, and stores nothing', async () => {
+    const { logInteractionModal } = await import('../src/blocks/modal-views.ts')
+    const { submission } = await import('./harness.ts')
+    const { contact } = await createContact(core(bot), adminActor, { type: 'company', name: 'Hekla ehf' })
+    await addSalesperson(core(bot), adminActor, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
+    const modal = { id: 'VF', ...logInteractionModal(contact.no) } as Record<string, any>
+    const bodies = [
+      new URLSearchParams({ payload: JSON.stringify({ team: { id: 'T1' }, api_app_id: 'A1', token: 'legacy', ...submission('UJANE', modal, { template: 'CALL-OUT', subject: 'Forged' }) }) }).toString(),
+      new URLSearchParams({ payload: JSON.stringify({ type: 'message_action', team: { id: 'T1' }, callback_id: 'log_to_crm', user: { id: 'UJANE' }, trigger_id: 'tf', channel: { id: 'C1' }, message_ts: '1.0', message: { ts: '1.0', text: 'x', user: 'U1' } }) }).toString(),
+    ]
+    for (const body of bodies) {
+      expect((await postSigned(bot.url, body, { secret: 'not-the-secret' })).status).toBe(401)
+      expect((await postSigned(bot.url, body, { timestamp: Math.floor(Date.now() / 1000) - 301 })).status).toBe(401)
+    }
+    const event = JSON.stringify({ token: 'legacy', team_id: 'T1', api_app_id: 'A1', type: 'event_callback', event_id: 'EvF', event_time: 1, event: { type: 'app_home_opened', user: 'UJANE', tab: 'home' } })
+    expect((await postSigned(bot.url, event, { secret: 'not-the-secret', json: true })).status).toBe(401)
+    expect((await fetch(bot.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: event })).status).toBe(401)
+    await new Promise((r) => setTimeout(r, 200))
+    expect(await bot.database.db.selectFrom('interaction_log_entries').select('no').execute()).toEqual([])
+    expect(await bot.database.db.selectFrom('slack_requests').select('key').execute()).toEqual([])
+    expect(bot.stub.requests.filter((r) => r.path !== '/api/auth.test')).toEqual([])
+  })
+
   it('acks at once and answers /crm help through the response_url', async () => {
     const { body, responsePath } = slashCommandBody(bot.stub, 'UNOBODY', 'help')
     const started = Date.now()

@@ -21,18 +21,38 @@ function modal(callbackId: string, title: string, metadata: string, blocks: Bloc
   return { type: 'modal', callback_id: callbackId, private_metadata: metadata, title: plain(title), submit: plain(messages.modals.submit), close: plain(messages.modals.cancel), blocks }
 }
 
-/** The "Log interaction" modal for a contact (or with a contact field, from a message shortcut). */
-export function logInteractionModal(contactNo: string | undefined, subject?: string): Block {
+/** Where a message logged with the "Log to CRM" shortcut came from; kept in the modal's private_metadata. */
+export interface SlackMessageSource {
+  author: string
+  permalink?: string | undefined
+  /** The whole message text when it is longer than the subject can hold. */
+  fullText?: string | undefined
+}
+
+/** The subject field's limit; longer messages keep their full text in the note. */
+export const SUBJECT_MAX = 250
+
+/** The "Log interaction" modal for a contact, or with a contact field and the message's text and source, from the shortcut. */
+export function logInteractionModal(contactNo: string | undefined, subject?: string, source?: SlackMessageSource): Block {
   const m = messages.modals.log
-  return modal(CALLBACK_IDS.logInteraction, m.title, contactNo ?? '', [
+  return modal(CALLBACK_IDS.logInteraction, m.title, source ? JSON.stringify({ source }) : contactNo ?? '', [
     ...(contactNo ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: m.forContact(contactNo) }] }] : [input('contact', m.contact, text(), false, m.contactHint)]),
+    ...(source ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: m.fromMessage(escapeMrkdwn(source.author), source.permalink) }] }] : []),
     input('template', m.template, text('CALL-OUT'), false, m.templateHint),
-    input('subject', m.subject, text(subject?.slice(0, 250))),
+    input('subject', m.subject, text(subject?.slice(0, SUBJECT_MAX))),
     input('date', m.date, { type: 'datepicker' }, true),
     input('duration', m.duration, { type: 'number_input', is_decimal_allowed: false, min_value: '0' }, true),
     input('evaluation', m.evaluation, { type: 'static_select', options: EVALUATIONS.map((e) => ({ text: plain(e), value: e })) }, true),
     input('note', m.note, text(undefined, true), true),
   ])
+}
+
+/** The note of an interaction logged from a Slack message: the user's note, the full text if cut, and where it came from. */
+export function noteWithSource(note: string | undefined, metadata: string): string | undefined {
+  if (!metadata.startsWith('{')) return note
+  const { source } = JSON.parse(metadata) as { source?: SlackMessageSource }
+  if (!source) return note
+  return [note, source.fullText, messages.modals.log.sourceNote(source.author, source.permalink)].filter(Boolean).join(' — ')
 }
 
 /** The "New opportunity" modal for a contact. */

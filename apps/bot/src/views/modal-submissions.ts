@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt'
-import { CONTACT_MODAL_FIELDS, DUPLICATES_SEEN, newContactModal, readModalValues } from '../blocks/modal-views.ts'
+import { CONTACT_MODAL_FIELDS, DUPLICATES_SEEN, newContactModal, noteWithSource, readModalValues } from '../blocks/modal-views.ts'
 import { releaseClaim } from '../claim-request.ts'
 import { runForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
@@ -23,7 +23,12 @@ function changedFields(metadata: string, values: Record<string, string>): string
  */
 export function register(app: App, deps: BotDeps): void {
   const submissions: Array<[string, (contact: string, v: Record<string, string>) => string[], string]> = [
-    [CALLBACK_IDS.logInteraction, (contact, v) => ['log', contact || v.contact || '', v.template ?? '', ...options(v, ['date', 'duration', 'evaluation', 'note']), '--', v.subject ?? ''], 'subject'],
+    [CALLBACK_IDS.logInteraction, (metadata, v) => {
+      // From the shortcut the metadata is the message's source (JSON), from a card the contact number.
+      const note = noteWithSource(v.note, metadata)
+      const contact = metadata.startsWith('{') ? v.contact : metadata || v.contact
+      return ['log', contact ?? '', v.template ?? '', ...options({ ...v, ...(note ? { note } : {}) }, ['date', 'duration', 'evaluation', 'note']), '--', v.subject ?? '']
+    }, 'subject'],
     [CALLBACK_IDS.newOpportunity, (contact, v) => ['opp', 'new', contact, ...options(v, ['value', 'close-date']), '--', v.description ?? ''], 'description'],
     [CALLBACK_IDS.newContact, (_, v) => ['contact', 'add', v.type ?? '', ...(v.check ? ['--check'] : []), ...options(v, ['company', ...CONTACT_MODAL_FIELDS]), '--', v.name ?? ''], 'name'],
     [CALLBACK_IDS.editContact, (metadata, v) => changedFields(metadata, v), 'name'],
