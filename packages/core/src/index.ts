@@ -11,7 +11,7 @@ export { exportContactData, eraseContact, previewErasure, type ContactDataExport
 export { searchTokens, derivedColumns, queryPrefixes } from './contacts/index-keys.ts'
 export * from './setup/setup.ts'
 export * from './salespeople/salespeople.ts'
-export { tokenize, quoteToken } from './commands/tokenize.ts'
+export { tokenize, quoteToken, joinWords } from './commands/tokenize.ts'
 export { parseCommandLine, closest, type ParsedCommand } from './commands/parse.ts'
 export { usageOf, type CommandSpec, type CommandContext, type OptionSpec, type ArgSpec, type ParsedInput, type Access } from './commands/spec.ts'
 export { coreCommands, runCommand, helpView, toDomainError } from './commands/run.ts'

@@ -21,12 +21,15 @@ export function isCurrencyCode(code: string): boolean {
 }
 
 /**
- * Parses an amount as typed ("2.50", "10,000.00", "10 000,5", "1500") into integer minor units of the currency.
- * The last "." or "," followed by 1-2 (or the currency's) digits is the decimal separator; others group.
+ * Parses an amount as typed ("2.50", "10,000.00", "1 234,50", "1.234.567", "1500") into integer minor units of
+ * the currency. With both "." and "," the last one is the decimal separator; one separator used several times
+ * groups thousands. A single separator followed by exactly three digits ("1.234", "10,000") is read in opposite
+ * ways by English and continental writers, so it is refused with the two unambiguous spellings, unless the
+ * currency has no decimals (ISK: "1.234" can only be 1234) or three (KWD: it can only be 1.234).
  */
 export function parseMoney(text: string, currency: string, field = 'value'): number {
   const raw = text.trim().replace(/[\s\u00a0\u202f']/g, '')
-  const example = `--${field} 10000.00`
+  const example = `--${field} 1234.50`
   if (!/^-?[\d.,]+$/.test(raw) || !/\d/.test(raw)) throw invalidField(field, `"${text}" is not an amount.`, example)
   const digits = currencyDigits(currency)
   const negative = raw.startsWith('-')
@@ -39,13 +42,24 @@ export function parseMoney(text: string, currency: string, field = 'value'): num
     const after = body.slice(lastSep + 1)
     const mixed = body.includes('.') && body.includes(',')
     const repeated = body.split(sep).length > 2
-    // "10,000.50" and "10.000,50": the last separator is the decimal one. "10,000" with a currency of two
-    // decimals is a thousands group; "2.50" and "2,5" are decimals.
-    const isDecimal = mixed || (!repeated && !(after.length === 3 && digits < 3))
+    const before = body.slice(0, lastSep)
+    if (!mixed && !repeated && after.length === 3 && /^\d{1,3}$/.test(before) && digits > 0 && digits < 3) {
+      throw invalidField(field, `"${text}" is ambiguous: it reads as ${before}${after} or as ${before}.${after}. Write it without a thousands separator (${before}${after}) or with the decimals spelled out (${before}${after}.${'0'.repeat(digits)}); ${currency} has ${digits} decimal places.`, `--${field} ${before}${after}.${'0'.repeat(digits)}`)
+    }
+    const isDecimal = mixed || (!repeated && !(after.length === 3 && digits === 0))
     if (isDecimal) {
       whole = body.slice(0, lastSep)
       fraction = after
     }
+    // Thousands separators, where used, group exactly three digits after the first group: "1,234,567".
+    const groups = whole.split(/[.,]/)
+    if (groups.length > 1 && (!/^\d{1,3}$/.test(groups[0]!) || groups.slice(1).some((g) => !/^\d{3}$/.test(g)))) {
+      throw invalidField(field, `"${text}" is not an amount: thousands separators group three digits (1,234,567.50).`, example)
+    }
+    if (mixed && /[.,]/.test(whole) && whole.replace(/\d/g, '')[0] === sep) {
+      throw invalidField(field, `"${text}" is not an amount: it uses "${sep}" both to group and as the decimal point.`, example)
+    }
+    if (isDecimal && fraction === '') throw invalidField(field, `"${text}" is not an amount: digits must follow the decimal point.`, example)
   }
   whole = whole.replace(/[.,]/g, '')
   if (fraction.length > digits) throw invalidField(field, `${currency} has ${digits} decimal place(s); "${text}" has more.`, example)

@@ -57,3 +57,19 @@ export async function domainError(promise: Promise<unknown>): Promise<DomainErro
   if (!isDomainError(caught)) throw caught
   return caught
 }
+
+/**
+ * Every row of every table (migration bookkeeping left out), in a stable order: two equal snapshots prove a
+ * refused command changed nothing, not just that row counts stayed.
+ */
+export async function snapshotDatabase(database: CrmDatabase): Promise<Record<string, unknown[]>> {
+  const names = database.dialect === 'sqlite'
+    ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(database.db)).rows.map((r) => r.name)
+    : (await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema() and tablename not like 'kysely_%'`.execute(database.db)).rows.map((r) => r.name)
+  const out: Record<string, unknown[]> = {}
+  for (const name of names.sort()) {
+    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(database.db)).rows
+    out[name] = rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v))).sort()
+  }
+  return out
+}

@@ -40,12 +40,19 @@ function usageHint(spec: CommandSpec): string {
   return `Usage: ${usageOf(spec)}${spec.examples[0] ? `. Example: ${spec.examples[0]}` : ''}`
 }
 
+/** Words a bool option takes as its value, also as the next word: --privacy-blocked off. */
+const BOOL_WORDS = ['true', 'false', 'yes', 'no', 'on', 'off']
+
 function parseOptionValue(spec: CommandSpec, option: OptionSpec, raw: string): string | number {
   if (option.type === 'int') {
     if (!/^-?\d+$/.test(raw.trim())) {
       throw new DomainError('BAD_OPTION', `--${option.name} needs a whole number, not "${raw}". ${usageHint(spec)}`, { field: option.name })
     }
-    return Number(raw.trim())
+    const value = Number(raw.trim())
+    // Paging options mean the same on every command: a page of at least one, skipping none or more.
+    if (option.name === 'limit' && value < 1) throw new DomainError('BAD_OPTION', `--limit is how many to show: 1 or more, not ${value}. Example: --limit 20`, { field: option.name })
+    if (option.name === 'offset' && value < 0) throw new DomainError('BAD_OPTION', `--offset is how many to skip: 0 or more, not ${value}. Example: --offset 50`, { field: option.name })
+    return value
   }
   return raw
 }
@@ -85,7 +92,11 @@ export function parseCommandLine(commands: readonly CommandSpec[], input: string
         throw new DomainError('UNKNOWN_OPTION', `Unknown option --${name} for "${spec.path.join(' ')}".${guess ? ` Did you mean --${guess}?` : ''} Options: ${allowed}.`, { field: name })
       }
       if (option.type === 'bool') {
-        const v = eq > 0 ? word.slice(eq + 1).toLowerCase() : 'true'
+        // "--privacy-blocked off" as well as "--privacy-blocked=off": a following on/off word is the value.
+        const next = rest[i + 1]?.toLowerCase()
+        const spaced = eq < 0 && next !== undefined && BOOL_WORDS.includes(next)
+        if (spaced) i++
+        const v = eq > 0 ? word.slice(eq + 1).toLowerCase() : spaced ? next! : 'true'
         if (!['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(v)) {
           throw new DomainError('BAD_OPTION', `--${name} is on or off, not "${v}".`, { field: name })
         }

@@ -185,16 +185,18 @@ export const segmentCommands: CommandSpec[] = [
       { name: 'contact', type: 'string', description: 'add this one contact instead of a filter' },
       { name: 'any', type: 'bool', description: 'a contact matching any term is enough (default: all terms)' },
       { name: 'allow-existing', type: 'bool', description: 'contacts already in the segment get another line' },
-      { name: 'expand', type: 'string', description: 'also add companies (of added persons) or persons (of added companies)' },
+      { name: 'expand', type: 'string', description: 'also add companies (of added persons) or persons (of added companies); also with --contact' },
     ],
-    examples: ['segment add SG00001 industry=FISHING country=IS', 'segment add SG00001 relation=CUST --expand persons', 'segment add SG00001 --contact CT000002'],
+    examples: ['segment add SG00001 industry=FISHING country=IS', 'segment add SG00001 relation=CUST --expand persons', 'segment add SG00001 --contact CT000002', 'segment add SG00001 --contact CT000001 --expand persons'],
     notes: FILTER_NOTES,
     access: 'write',
     async run(ctx, input) {
       const contact = str(input, 'contact')
       if (contact) {
         if (terms(input).length) throw invalidField('filter', 'Give either --contact or filter terms, not both.', 'segment add SG00001 --contact CT000002')
-        return stepView(await addContactToSegment(ctx.deps, ctx.actor, { no: input.args.segment!, contactNo: contact, allowExisting: input.options['allow-existing'] === true }), 'Added to')
+        if (input.options.any !== undefined) throw invalidField('any', '--any combines filter terms; it does not apply to one contact given with --contact.', 'segment add SG00001 --contact CT000001 --expand persons')
+        const expand = expandOf(input)
+        return stepView(await addContactToSegment(ctx.deps, ctx.actor, { no: input.args.segment!, contactNo: contact, allowExisting: input.options['allow-existing'] === true, ...(expand ? { expand } : {}) }), 'Added to')
       }
       return stepView(await addToSegment(ctx.deps, ctx.actor, { no: input.args.segment!, terms: terms(input), any: input.options.any === true, allowExisting: input.options['allow-existing'] === true, expand: expandOf(input) }), 'Added to')
     },
@@ -214,6 +216,7 @@ export const segmentCommands: CommandSpec[] = [
       const contact = str(input, 'contact')
       if (contact) {
         if (terms(input).length) throw invalidField('filter', 'Give either --contact or filter terms, not both.', 'segment remove SG00001 --contact CT000002')
+        if (input.options.any !== undefined) throw invalidField('any', '--any combines filter terms; it does not apply to one contact given with --contact.', 'segment remove SG00001 --contact CT000002')
         return stepView(await removeContactFromSegment(ctx.deps, ctx.actor, { no: input.args.segment!, contactNo: contact }), 'Removed from')
       }
       return stepView(await removeFromSegment(ctx.deps, ctx.actor, { no: input.args.segment!, terms: terms(input), any: input.options.any === true }), 'Removed from')

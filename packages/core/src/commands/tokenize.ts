@@ -70,3 +70,11 @@ export function tokenize(input: string): string[] {
 export function quoteToken(word: string): string {
   return /^[\p{L}\p{N}@._:/+-]+$/u.test(word) ? word : `"${word.replace(/(["\\])/g, '\\$1')}"`
 }
+
+/**
+ * Joins words back into one line that tokenize() splits into the same words: a word with spaces, quotes or a
+ * backslash is double-quoted (used to store segment criteria as readable text).
+ */
+export function joinWords(words: readonly string[]): string {
+  return words.map((w) => (w === '' || /[\s\\]/u.test(w) || [...w].some((c) => QUOTES[c] !== undefined) ? `"${w.replace(/(["\\])/g, '\\$1')}"` : w)).join(' ')
+}

@@ -88,7 +88,7 @@ export async function validateContactFields(db: Executor, input: ContactFields):
           break
         case 'languageCode':
           value = value.toLowerCase()
-          if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(value)) throw invalidField(label, `"${value}" is not a language code.`, '--language is')
+          if (!isLanguageCode(value)) throw invalidField(label, `"${value}" is not a language code. Use an ISO 639 code such as is, en, ru, de or pt-br.`, '--language is')
           break
         case 'salespersonCode': {
           value = value.toUpperCase()
@@ -110,6 +110,20 @@ export async function validateContactFields(db: Executor, input: ContactFields):
     out[key] = value as never
   }
   return out
+}
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' })
+
+/** True for a well-formed language tag whose language ICU knows (is, en, pt-BR), false for "xx" or "english". */
+export function isLanguageCode(value: string): boolean {
+  if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(value)) return false
+  try {
+    const [canonical] = Intl.getCanonicalLocales(value)
+    const language = canonical?.split('-')[0]
+    return !!language && languageNames.of(language) !== undefined
+  } catch {
+    return false
+  }
 }
 
 /** Initials of a person's name parts, e.g. "Þóra Guðmundsdóttir" -> "ÞG". */

@@ -169,6 +169,9 @@ export async function logInteraction(deps: CoreDeps, actor: Actor, input: LogInt
       if (campaignNo && !(await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst())) {
         throw invalidField('campaign', `There is no campaign ${campaignNo}. See them with: campaign list`, '--campaign CP0001')
       }
+      if (input.campaignResponse && !campaignNo) {
+        throw invalidField('response', 'A response answers a campaign: give the campaign with --campaign, or record it with "campaign respond".', `log ${contact.no} ${template.code} "Wants a quote" --campaign CP0001 --response`)
+      }
       const segmentNo = input.segmentNo ? input.segmentNo.trim().toUpperCase() : null
       if (segmentNo && !(await trx.selectFrom('segments').select('no').where('no', '=', segmentNo).executeTakeFirst())) {
         throw invalidField('segment', `There is no segment ${segmentNo}. See them with: segment list`, '--segment SG00001')
@@ -201,7 +204,8 @@ export async function logInteraction(deps: CoreDeps, actor: Actor, input: LogInt
         opportunity_no: opportunityNo,
         campaign_no: campaignNo,
         segment_no: segmentNo,
-        campaign_response: input.campaignResponse || template.campaign_response ? 1 : 0,
+        // A response template only makes a response where there is a campaign to answer.
+        campaign_response: campaignNo && (input.campaignResponse || template.campaign_response) ? 1 : 0,
         source: input.source ?? 'manual',
         external_ref: externalRef,
         attachments: input.attachments?.length ? JSON.stringify(input.attachments) : null,

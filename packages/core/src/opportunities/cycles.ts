@@ -82,11 +82,11 @@ export async function saveSalesCycle(deps: CoreDeps, actor: Actor, input: { code
 /** Adds or changes a close opportunity code. */
 export async function saveCloseCode(deps: CoreDeps, actor: Actor, input: { code: string; type: string; description: string }) {
   const code = input.code.trim().toUpperCase()
-  if (!/^[\p{L}\p{N}_-]{1,20}$/u.test(code)) throw invalidField('code', `"${input.code}" is not a close code.`, 'setup close-code add lost TIMING "Bad timing"')
+  if (!/^[\p{L}\p{N}_-]{1,20}$/u.test(code)) throw invalidField('code', `"${input.code}" is not a close code.`, 'setup close-code lost TIMING "Bad timing"')
   const type = input.type.trim().toLowerCase()
-  if (type !== 'won' && type !== 'lost') throw invalidField('type', `The type is won or lost, not "${input.type}".`)
+  if (type !== 'won' && type !== 'lost') throw invalidField('type', `The type is won or lost, not "${input.type}".`, 'setup close-code lost TIMING "Bad timing"')
   const description = cleanText(input.description)
-  if (!description) throw invalidField('description', 'Give a description.')
+  if (!description) throw invalidField('description', 'Give a description.', 'setup close-code lost TIMING "Bad timing"')
   const now = deps.clock().toISOString()
   await deps.database.db.transaction().execute(async (trx) => {
     await opportunities.upsertCloseCode(trx, { code, type, description })

@@ -477,22 +477,49 @@ const STATUS_WORDS: Record<string, OpportunityStatus[]> = {
   all: [],
 }
 
+/** A close-date range as typed: each end a valid date, and the start not after the end. */
+function closeRange(input: { closeFrom?: string; closeTo?: string }): { closeFrom?: string; closeTo?: string } {
+  const closeFrom = input.closeFrom ? parseDate(input.closeFrom, 'from') : undefined
+  const closeTo = input.closeTo ? parseDate(input.closeTo, 'to') : undefined
+  if (closeFrom && closeTo && closeFrom > closeTo) throw invalidField('to', `The period ends (${closeTo}) before it starts (${closeFrom}).`, '--from 2026-12-01 --to 2026-12-31')
+  return { ...(closeFrom ? { closeFrom } : {}), ...(closeTo ? { closeTo } : {}) }
+}
+
+/** A salesperson code given as a filter must exist, so a typo is not read as "nobody's". */
+async function requireSalespersonFilter(db: Executor, code: string | undefined): Promise<string | undefined> {
+  if (!code?.trim()) return undefined
+  const key = code.trim().toUpperCase()
+  if (!(await salespeople.find(db, key))) {
+    const known = (await salespeople.list(db)).map((s) => s.code)
+    throw invalidField('salesperson', `There is no salesperson ${key}. Salespeople: ${known.join(', ') || '(none yet)'}.`, '--salesperson JD')
+  }
+  return key
+}
+
 /** Opportunities filtered by salesperson, stage, status and close date range (open ones by default). */
 export async function listOpportunities(deps: CoreDeps, input: ListOpportunitiesInput) {
+  const db = deps.database.db
   const status = (input.status ?? 'open').trim().toLowerCase()
   const statuses = STATUS_WORDS[status]
   if (!statuses) throw invalidField('status', `The status is one of ${Object.keys(STATUS_WORDS).join(', ')}, not "${input.status}".`, '--status won')
-  const limit = Math.min(Math.max(input.limit ?? 50, 1), 1000)
+  if (input.limit !== undefined && input.limit < 1) throw invalidField('limit', `--limit is how many to show: 1 or more, not ${input.limit}.`, '--limit 20')
+  if (input.stage !== undefined && (!Number.isInteger(input.stage) || input.stage < 1)) throw invalidField('stage', `--stage is a stage number (1, 2, ...), not ${input.stage}.`, '--stage 2')
+  const limit = Math.min(input.limit ?? 50, 1000)
   const offset = Math.max(input.offset ?? 0, 0)
+  const salespersonCode = await requireSalespersonFilter(db, input.salespersonCode)
+  let contactNo: string | undefined
+  if (input.contactNo?.trim()) {
+    contactNo = input.contactNo.trim().toUpperCase()
+    if (!(await contacts.find(db, contactNo))) throw invalidField('contact', `There is no contact ${contactNo}. Find the number with: contact find <name>.`, '--contact CT000002')
+  }
   const filter = {
-    ...(input.salespersonCode ? { salespersonCode: input.salespersonCode.trim().toUpperCase() } : {}),
+    ...(salespersonCode ? { salespersonCode } : {}),
     ...(input.stage !== undefined ? { stage: input.stage } : {}),
     ...(statuses.length ? { statuses } : {}),
-    ...(input.closeFrom ? { closeFrom: parseDate(input.closeFrom, 'from') } : {}),
-    ...(input.closeTo ? { closeTo: parseDate(input.closeTo, 'to') } : {}),
-    ...(input.contactNo ? { contactNo: input.contactNo.trim().toUpperCase() } : {}),
+    ...closeRange(input),
+    ...(contactNo ? { contactNo } : {}),
   }
-  const rows = await opportunities.list(deps.database.db, filter, limit + 1, offset)
+  const rows = await opportunities.list(db, filter, limit + 1, offset)
   return { opportunities: rows.slice(0, limit).map((r) => toOpportunity(r)), hasMore: rows.length > limit, offset }
 }
 
@@ -500,11 +527,8 @@ export async function listOpportunities(deps: CoreDeps, input: ListOpportunities
 export async function getForecast(deps: CoreDeps, input: { salespersonCode?: string; closeFrom?: string; closeTo?: string } = {}) {
   const db = deps.database.db
   const currency = (await setupQueries.get(db)).currency_code
-  const rows = await opportunities.forecast(db, {
-    ...(input.salespersonCode ? { salespersonCode: input.salespersonCode.trim().toUpperCase() } : {}),
-    ...(input.closeFrom ? { closeFrom: parseDate(input.closeFrom, 'from') } : {}),
-    ...(input.closeTo ? { closeTo: parseDate(input.closeTo, 'to') } : {}),
-  })
+  const salespersonCode = await requireSalespersonFilter(db, input.salespersonCode)
+  const rows = await opportunities.forecast(db, { ...(salespersonCode ? { salespersonCode } : {}), ...closeRange(input) })
   const lines = rows.map((r) => ({
     salespersonCode: r.salesperson_code,
     period: r.period,

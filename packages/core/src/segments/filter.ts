@@ -66,6 +66,7 @@ export function parsePeriod(text: string, now: Date, term: string): { from: stri
       end.setUTCDate(end.getUTCDate() + 1)
       to = end.toISOString()
     }
+    if (from && to && from >= to) throw bad(term, `the period ${text} ends before it starts; write the earlier date first, e.g. 2026-01-01..2026-03-31.`)
     return { from, to }
   }
   throw bad(term, `"${text}" is not a period. Use 30d, 8w, 6m, 1y or 2026-01-01..2026-03-31.`)
@@ -107,7 +108,8 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
     if (eq) {
       const key = eq[1]!.toLowerCase()
       if (eq[2] === '!=') negate = !negate
-      const values = eq[3]!.split(',').map((v) => v.trim()).filter(Boolean)
+      // A value may arrive still quoted (city="New York" passed in one shell word): the quotes are not part of it.
+      const values = eq[3]!.split(',').map((v) => v.trim().replace(/^(["'“„«])(.*)(["'”“»])$/u, '$2').trim()).filter(Boolean)
       if (values.length === 0) throw bad(raw, `give a value after "${eq[2]}".`)
       const field = FIELD_KEYS[key]
       const cls = CLASSIFICATION_KEYS[key]
@@ -161,12 +163,14 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
       else throw bad(raw, `write ${head}[:open|won|lost|any|STAGE], e.g. opportunity:2 for an open one at stage 2.`)
       conditions.push({ kind: 'opportunity', status, stage, negate: head === 'no-opportunity' ? !negate : negate })
     } else if (head === 'campaign' || head === 'responded') {
-      const no = (rest[0] ?? '').toUpperCase()
-      if (!no) throw bad(raw, `write ${head}:CP0001.`)
+      const no = (rest[0] ?? '').trim().toUpperCase()
+      if (!no || rest.length > 1) throw bad(raw, `write ${head}:CP0001.`)
+      if (!(await db.selectFrom('campaigns').select('no').where('no', '=', no).executeTakeFirst())) throw bad(raw, `there is no campaign ${no}. See them with: campaign list.`)
       conditions.push({ kind: 'campaign', campaignNo: no, responded: head === 'responded', negate })
     } else if (head === 'segment') {
-      const no = (rest[0] ?? '').toUpperCase()
-      if (!no) throw bad(raw, 'write segment:SG00001.')
+      const no = (rest[0] ?? '').trim().toUpperCase()
+      if (!no || rest.length > 1) throw bad(raw, 'write segment:SG00001.')
+      if (!(await segmentQueries.find(db, no))) throw bad(raw, `there is no segment ${no}. See them with: segment list.`)
       conditions.push({ kind: 'segment', segmentNo: no, negate })
     } else {
       throw bad(raw, `unknown filter "${parts[0]}". ${KEYS_TEXT}.`)

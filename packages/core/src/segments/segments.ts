@@ -7,6 +7,7 @@ import { DomainError, invalidField } from '../errors.ts'
 import { parseDateTime } from '../dates.ts'
 import { cleanText } from '../text/normalize.ts'
 import { parseSegmentFilter } from './filter.ts'
+import { joinWords, tokenize } from '../commands/tokenize.ts'
 
 export type SegmentAction = SegmentStepRow['action']
 export type Expand = 'companies' | 'persons' | null
@@ -159,7 +160,7 @@ async function runStep(deps: CoreDeps, actor: Actor, segmentNo: string, action: 
     return finishStep(trx, segment.no, step.id, 0, removed)
   }
   const filter = await parseSegmentFilter(trx, criteria, { any: options.any === true, now })
-  const step = await segmentQueries.insertStep(trx, { segment_no: segment.no, action, criteria: criteria.join(' '), options: JSON.stringify(options), at, actor: actor.id })
+  const step = await segmentQueries.insertStep(trx, { segment_no: segment.no, action, criteria: joinWords(criteria), options: JSON.stringify(options), at, actor: actor.id })
   if (action === 'add') {
     const added = await segmentQueries.addMatching(trx, { segmentNo: segment.no, stepId: step.id, filter, allowExisting: options.allowExisting === true, expand: options.expand ?? null, now: at })
     return finishStep(trx, segment.no, step.id, added, 0)
@@ -190,9 +191,13 @@ export async function refineSegment(deps: CoreDeps, actor: Actor, input: FilterS
   return deps.database.db.transaction().execute((trx) => runStep(deps, actor, input.no, 'refine', input.terms, stepOptions(input, 'refine'), trx))
 }
 
-/** Puts one contact in by hand (never one excluded from segments or privacy blocked). */
-export async function addContactToSegment(deps: CoreDeps, actor: Actor, input: { no: string; contactNo: string; allowExisting?: boolean }): Promise<StepResult> {
-  return deps.database.db.transaction().execute((trx) => runStep(deps, actor, input.no, 'add-contact', [input.contactNo], input.allowExisting ? { allowExisting: true } : {}, trx))
+/**
+ * Puts one contact in by hand (never one excluded from segments or privacy blocked); with `expand`, also its
+ * company (of a person) or its persons (of a company), as a filter step would.
+ */
+export async function addContactToSegment(deps: CoreDeps, actor: Actor, input: { no: string; contactNo: string; allowExisting?: boolean; expand?: Expand }): Promise<StepResult> {
+  const options: StepOptions = { ...(input.allowExisting ? { allowExisting: true } : {}), ...(input.expand ? { expand: input.expand } : {}) }
+  return deps.database.db.transaction().execute((trx) => runStep(deps, actor, input.no, 'add-contact', [input.contactNo], options, trx))
 }
 
 /** Takes one contact out by hand. */
@@ -254,9 +259,9 @@ export async function applySegmentCriteria(deps: CoreDeps, actor: Actor, input: 
   })
 }
 
-/** Splits stored criteria text back into terms (terms were joined by spaces; quoted values keep theirs). */
+/** Splits stored criteria text back into terms, as the command line did (a quoted term keeps its spaces). */
 function splitTerms(text: string): string[] {
-  return text.match(/(?:[^\s"]+|"[^"]*")+/g)?.map((t) => t.replace(/"/g, '')) ?? []
+  return tokenize(text)
 }
 
 export interface LogSegmentInput {

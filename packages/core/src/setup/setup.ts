@@ -1,6 +1,7 @@
 import { changeLog, classifications, numberSeries, opportunities, salespeople, setup as setupQueries, type ClassificationKind, type SetupRow, type SetupTable } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
+import { isLanguageCode } from '../contacts/fields.ts'
 import { isCurrencyCode } from '../money.ts'
 
 /** The team's relationship-management setup in domain terms. */
@@ -97,7 +98,7 @@ export async function changeSetting(deps: CoreDeps, actor: Actor, name: string, 
       case 'language':
         if (stored !== null) {
           stored = value.toLowerCase()
-          if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(stored)) throw invalidField(key, `"${value}" is not a language code.`, `setup set ${key} is`)
+          if (!isLanguageCode(stored)) throw invalidField(key, `"${value}" is not a language code. Use an ISO 639 code such as is, en or ru.`, `setup set ${key} is`)
         }
         break
       case 'salesperson':
