@@ -7,6 +7,8 @@ export interface ReportsConfig {
   asOf: Date | undefined
   periodDays: number
   staleDays: number
+  /** Contacts per page of a segment's pages. */
+  pageSize: number
 }
 
 /** A setting that cannot be used; every problem is listed at once. */
@@ -17,11 +19,11 @@ export class ReportsConfigError extends Error {
 /** Reads and validates the settings; throws one error listing every problem. */
 export function readReportsConfig(env: Record<string, string | undefined>): ReportsConfig {
   const problems: string[] = []
-  const positive = (name: string, fallback: number) => {
+  const positive = (name: string, fallback: number, max = 3660, unit = 'days') => {
     const raw = env[name]?.trim()
     if (!raw) return fallback
     const n = Number(raw)
-    if (!Number.isInteger(n) || n < 1 || n > 3660) problems.push(`${name} must be a whole number of days (1-3660), not "${raw}".`)
+    if (!Number.isInteger(n) || n < 1 || n > max) problems.push(`${name} must be a whole number of ${unit} (1-${max}), not "${raw}".`)
     return n
   }
   const rawAsOf = env.CRM_REPORTS_AS_OF?.trim()
@@ -35,6 +37,7 @@ export function readReportsConfig(env: Record<string, string | undefined>): Repo
     asOf,
     periodDays: positive('CRM_REPORTS_PERIOD_DAYS', 90),
     staleDays: positive('CRM_REPORTS_STALE_DAYS', 30),
+    pageSize: positive('CRM_REPORTS_PAGE_SIZE', 500, 100_000, 'contacts'),
   }
   if (problems.length) throw new ReportsConfigError(problems.join('\n'))
   return config

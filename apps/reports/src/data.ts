@@ -1,9 +1,11 @@
-import { createCoreDeps, loadReportData, type ReportData } from '@crm/core'
+import { createCoreDeps, loadReportData, loadSegmentCampaignData, type ReportData, type SegmentCampaignData } from '@crm/core'
 import { listPendingMigrations, openDatabase, redactUrl } from '@crm/db'
 import { readReportsConfig } from './config.ts'
 
 export interface SiteData {
   report: ReportData
+  /** Segments and campaigns with everything their pages show. */
+  marketing: SegmentCampaignData
   /** The database URL without its password. */
   database: string
 }
@@ -31,7 +33,8 @@ async function readSiteData(): Promise<SiteData> {
     const asOf = config.asOf
     const deps = createCoreDeps(database, asOf ? { clock: () => asOf } : {})
     const report = await loadReportData(deps, { periodDays: config.periodDays, staleDays: config.staleDays })
-    return { report, database: database.displayUrl }
+    const marketing = await loadSegmentCampaignData(deps, { pageSize: config.pageSize })
+    return { report, marketing, database: database.displayUrl }
   } finally {
     await database.close()
   }

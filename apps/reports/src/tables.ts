@@ -1,7 +1,8 @@
 import { CHANNELS, formatMoney, type ReportData } from '@crm/core'
 import { messages as m } from './messages.ts'
 
-export type Cell = string | number | null
+/** A cell: text, a number, nothing, or text linking to another page of the site. */
+export type Cell = string | number | null | { text: string; href: string }
 
 /** One report table: shown as HTML and written as CSV from the same rows, so both always agree. */
 export interface ReportTable {
@@ -12,13 +13,13 @@ export interface ReportTable {
   columns: Array<{ label: string; numeric?: boolean }>
   /** Display rows (formatted) and raw rows (for CSV: integers and codes, no thousands separators). */
   rows: Cell[][]
-  raw: Cell[][]
+  raw: Array<Array<string | number | null>>
 }
 
-const money = (minor: number, currency: string) => formatMoney(minor, currency)
-const major = (minor: number, currency: string) => formatMoney(minor, currency).replace(/,/g, '')
+export const money = (minor: number, currency: string) => formatMoney(minor, currency)
+export const major = (minor: number, currency: string) => formatMoney(minor, currency).replace(/,/g, '')
 
-function table(id: string, title: string, empty: string, columns: ReportTable['columns'], rows: Cell[][], raw: Cell[][]): ReportTable {
+export function table(id: string, title: string, empty: string, columns: ReportTable['columns'], rows: Cell[][], raw: ReportTable['raw']): ReportTable {
   return { id, title, empty, columns, rows, raw }
 }
 

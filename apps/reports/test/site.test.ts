@@ -9,19 +9,28 @@ import { openDatabase, sql, type CrmDatabase } from '@crm/db'
 import { createTestDatabase, pgSkipReason } from '@crm/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HOSTILE_NAMES, seedReportData } from '../../../packages/core/test/report-fixture.ts'
+import { seedCampaignData } from '../../../packages/core/test/campaign-fixture.ts'
 
 const run = promisify(execFile)
 const root = resolve(import.meta.dirname, '../../..')
 const NOW = '2026-11-20T10:00:00.000Z'
-const PAGES = ['index.html', 'pipeline.html', 'activity.html']
+const PAGES = ['index.html', 'pipeline.html', 'activity.html', 'segments.html', 'campaigns.html']
+/** One page of each kind: the fixed pages, a segment's first and later page, a campaign. */
+const PAGE_TYPES = [...PAGES, 'segment-SG00001.html', 'segment-SG00001-p2.html', 'campaign-CP0001.html']
 const CHROMIUM = '/usr/bin/chromium'
 
 /** Builds the site from a database URL into a fresh folder, the way `npm run reports -- --out DIR` does. */
 async function buildSite(databaseUrl: string, outDir: string): Promise<void> {
   await run(process.execPath, [join(root, 'apps/reports/src/build.ts'), '--out', outDir], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, CRM_REPORTS_AS_OF: NOW, CRM_REPORTS_QUIET: '1', ASTRO_TELEMETRY_DISABLED: '1' },
+    // Two contacts a page, so the five-line segment has three pages.
+    env: { ...process.env, DATABASE_URL: databaseUrl, CRM_REPORTS_AS_OF: NOW, CRM_REPORTS_QUIET: '1', ASTRO_TELEMETRY_DISABLED: '1', CRM_REPORTS_PAGE_SIZE: '2' },
   })
+}
+
+/** Every file of a folder, relative to it. */
+function filesOf(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesOf(dir, join(prefix, e.name)) : [join(prefix, e.name)]))
 }
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8')
@@ -42,6 +51,11 @@ describe('reports site built from a seeded database', () => {
   let work: string
   let site: string
   let expected: { openCount: number; estimated: number; calculated: number; byStage: Array<{ stage: number; n: number; est: number; calc: number }>; interactions: number }
+  let sqlOf: {
+    sizes: Array<{ no: string; n: number }>
+    industry: Array<{ code: string; n: number }>
+    campaigns: Array<{ no: string; targets: number; respondents: number; est: number; won: number }>
+  }
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'crm-reports-'))
@@ -50,11 +64,26 @@ describe('reports site built from a seeded database', () => {
     const database: CrmDatabase = await openDatabase(url)
     try {
       const deps = createCoreDeps(database, { clock: () => new Date(NOW) })
-      await seedReportData(deps, { id: 'test', isAdmin: true })
+      const base = await seedReportData(deps, { id: 'test', isAdmin: true })
+      await seedCampaignData(deps, { id: 'test', isAdmin: true }, base.thora, base.tokyo)
       const db = database.db
       const open = await sql<{ n: number; est: number; calc: number }>`select count(*) as n, sum(estimated_value_minor) as est, sum(calculated_value_minor) as calc from opportunities where status in ('not_started', 'in_progress')`.execute(db)
       const byStage = await sql<{ stage: number; n: number; est: number; calc: number }>`select current_stage as stage, count(*) as n, sum(estimated_value_minor) as est, sum(calculated_value_minor) as calc from opportunities where status in ('not_started', 'in_progress') group by current_stage order by current_stage`.execute(db)
       const interactions = await sql<{ n: number }>`select count(*) as n from interaction_log_entries where canceled = 0 and occurred_at >= '2026-08-23' and occurred_at < '2026-11-21'`.execute(db)
+      const sizes = await sql<{ no: string; n: number }>`select s.no, count(l.id) as n from segments s left join segment_lines l on l.segment_no = s.no group by s.no order by s.no`.execute(db)
+      const industry = await sql<{ code: string; n: number }>`
+        select x.code, count(*) as n from segment_lines l
+        join (select contact_no, code from contact_industry_groups
+              union select c.no, k.code from contacts c join contact_industry_groups k on k.contact_no = c.company_no) x on x.contact_no = l.contact_no
+        where l.segment_no = 'SG00001' group by x.code order by x.code`.execute(db)
+      const campaigns = await sql<{ no: string; targets: number; respondents: number; est: number; won: number }>`
+        select c.no,
+          (select count(distinct l.contact_no) from segment_lines l join segments s on s.no = l.segment_no where s.campaign_no = c.no) as targets,
+          (select count(distinct i.contact_no) from interaction_log_entries i where i.campaign_no = c.no and i.campaign_response = 1 and i.canceled = 0) as respondents,
+          (select coalesce(sum(o.estimated_value_minor), 0) from opportunities o where o.campaign_no = c.no) as est,
+          (select coalesce(sum(o.estimated_value_minor), 0) from opportunities o where o.campaign_no = c.no and o.status = 'won') as won
+        from campaigns c order by c.no`.execute(db)
+      sqlOf = { sizes: sizes.rows, industry: industry.rows, campaigns: campaigns.rows }
       expected = { openCount: open.rows[0]!.n, estimated: open.rows[0]!.est, calculated: open.rows[0]!.calc, byStage: byStage.rows, interactions: interactions.rows[0]!.n }
     } finally {
       await database.close()
@@ -72,16 +101,19 @@ describe('reports site built from a seeded database', () => {
     expect(kpi(index, 'estimated')).toBe(formatMoney(expected.estimated, 'EUR'))
     expect(kpi(index, 'calculated')).toBe(formatMoney(expected.calculated, 'EUR'))
     expect(kpi(index, 'interactions')).toBe(String(expected.interactions))
-    expect(kpi(index, 'win-rate')).toBe('50 %')
+    // Won: Nets and the campaign's Winter haddock; lost: Ice.
+    expect(kpi(index, 'win-rate')).toBe('66.7 %')
     const stages = tableRows(read(site, 'pipeline.html'), 'pipeline-by-stage')
     expect(stages).toEqual(expected.byStage.map((s) => ['STANDARD', expect.stringMatching(new RegExp(`^${s.stage} `)), String(s.n), formatMoney(s.est, 'EUR'), formatMoney(s.calc, 'EUR')]))
   })
 
   it('shows salesperson activity and stale opportunities', () => {
     const activity = tableRows(read(site, 'activity.html'), 'salesperson-activity')
+    // AA also logged the campaign segment (5 emails) and has its two opportunities; the responses have no salesperson.
     expect(activity.map((r) => r.slice(0, 7))).toEqual([
-      ['AA', 'Anna Ólafsdóttir', '2', '15', '3', '0', '1'],
+      ['AA', 'Anna Ólafsdóttir', '7', '15', '5', '1', '1'],
       ['BB', '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;', '2', '60', '2', '1', '0'],
+      ['(no salesperson)', '–', '4', '5', '0', '0', '0'],
     ])
     const stale = tableRows(read(site, 'pipeline.html'), 'stale-opportunities')
     expect(stale).toHaveLength(1)
@@ -89,7 +121,7 @@ describe('reports site built from a seeded database', () => {
   })
 
   it('renders hostile names as text on every page, never as markup', () => {
-    for (const page of PAGES) {
+    for (const page of filesOf(site).filter((f) => f.endsWith('.html'))) {
       const html = read(site, page)
       expect(html).not.toContain('<script>alert(1)')
       expect(html).not.toContain('<img src=x')
@@ -99,26 +131,95 @@ describe('reports site built from a seeded database', () => {
 
   it('writes every table as a CSV file with raw values and names in any script', () => {
     const csvFiles = readdirSync(join(site, 'csv'))
-    expect(csvFiles.sort()).toEqual(['forecast-by-month.csv', 'interactions-by-week.csv', 'pipeline-by-salesperson.csv', 'pipeline-by-stage.csv', 'salesperson-activity.csv', 'stale-opportunities.csv', 'won-lost.csv'])
+    expect(csvFiles).toEqual(expect.arrayContaining(['forecast-by-month.csv', 'interactions-by-week.csv', 'pipeline-by-salesperson.csv', 'pipeline-by-stage.csv', 'salesperson-activity.csv', 'stale-opportunities.csv', 'won-lost.csv']))
+    expect(csvFiles).toEqual(expect.arrayContaining(['segments.csv', 'campaigns.csv', 'active-campaigns.csv', 'segment-SG00001-contacts.csv', 'segment-SG00003-steps.csv', 'campaign-CP0001-opportunities.csv', 'campaign-CP0002-funnel.csv']))
     const stale = readCsv(read(site, 'csv/stale-opportunities.csv').replace(/^\uFEFF/, ''))
     expect(stale[1]!.fields[2]).toBe(HOSTILE_NAMES[0])
     expect(stale[1]!.fields[5]).toBe('2000.00')
     const activity = readCsv(read(site, 'csv/salesperson-activity.csv').replace(/^\uFEFF/, ''))
-    expect(activity.map((r) => r.fields.slice(0, 2))).toEqual([['Salesperson', 'Name'], ['AA', 'Anna Ólafsdóttir'], ['BB', HOSTILE_NAMES[1]]])
+    expect(activity.map((r) => r.fields.slice(0, 2))).toEqual([['Salesperson', 'Name'], ['AA', 'Anna Ólafsdóttir'], ['BB', HOSTILE_NAMES[1]], ['', '']])
   })
 
-  it('links only to files that exist in the site', () => {
+  it('links only to files and anchors that exist, over the whole built site', () => {
+    const files = filesOf(site)
+    const pages = files.filter((f) => f.endsWith('.html'))
+    expect(pages.length).toBeGreaterThanOrEqual(PAGE_TYPES.length)
+    const ids = new Map(pages.map((p) => [p, new Set([...read(site, p).matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]!))]))
     const missing: string[] = []
-    for (const page of PAGES) {
+    let checked = 0
+    for (const page of pages) {
       const html = read(site, page)
       for (const m of html.matchAll(/\s(?:href|src)="([^"]+)"/g)) {
-        const target = m[1]!.replace(/[#?].*$/, '')
-        if (/^[a-z]+:/i.test(m[1]!) || m[1]!.startsWith('#') || target === '') continue
-        if (!existsSync(join(site, target.startsWith('/') ? target.slice(1) : target))) missing.push(`${page} -> ${m[1]}`)
+        const link = m[1]!.replaceAll('&amp;', '&')
+        if (/^[a-z]+:/i.test(link)) {
+          missing.push(`${page} -> ${link} (no external links expected)`)
+          continue
+        }
+        const [path, fragment] = link.split('#') as [string, string | undefined]
+        const target = path === '' ? page : join(page, '..', path.startsWith('/') ? path.slice(1) : path)
+        checked++
+        if (!existsSync(join(site, target))) missing.push(`${page} -> ${link}`)
+        else if (fragment && target.endsWith('.html') && !ids.get(target)?.has(fragment)) missing.push(`${page} -> ${link} (no such anchor)`)
       }
-      expect(html).toContain('href="csv/')
+      if (!page.startsWith('csv')) expect(html, page).toContain('href="csv/')
     }
     expect(missing).toEqual([])
+    expect(checked).toBeGreaterThan(100)
+    // Every segment and campaign page is reachable from an index.
+    const linked = new Set(pages.flatMap((p) => [...read(site, p).matchAll(/href="([^"#]+\.html)"/g)].map((m) => m[1]!)))
+    expect(pages.filter((p) => !linked.has(p))).toEqual([])
+  })
+
+  it('lists every segment with the size SQL counts, and a page per segment and page of contacts', () => {
+    const index = tableRows(read(site, 'segments.html'), 'segments')
+    expect(index.map((r) => [r[0]!.replace(/<[^>]+>/g, ''), r[2]])).toEqual(sqlOf.sizes.map((s) => [s.no, String(s.n)]))
+    expect(index[0]![1]).toBe('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;')
+    // Five lines at two a page: three pages, the last with Þóra.
+    expect(existsSync(join(site, 'segment-SG00001-p3.html'))).toBe(true)
+    expect(existsSync(join(site, 'segment-SG00001-p4.html'))).toBe(false)
+    const p3 = tableRows(read(site, 'segment-SG00001-p3.html'), 'segment-SG00001-contacts')
+    expect(p3.map((r) => r[1])).toEqual(['Þóra Guðmundsdóttir'])
+    const first = read(site, 'segment-SG00001.html')
+    expect(tableRows(first, 'segment-SG00001-contacts')).toEqual([
+      ['CT000006', 'Grandi hf', '–', 'FISHING', 'IS', '–'],
+      ['CT000007', 'Jón Jónsson', 'Grandi hf', 'FISHING', 'IS', '–'],
+    ])
+    expect(first).toContain('data-fact="lines">5<')
+    const industry = tableRows(first, 'segment-SG00001-industry').filter((r) => r[0] !== '(none)')
+    expect(industry.map((r) => [r[0], r[2]])).toEqual(sqlOf.industry.map((x) => [x.code, String(x.n)]))
+    expect(tableRows(first, 'segment-SG00001-steps').map((r) => [r[1], r[2], r[8]])).toEqual([['Add', 'industry=FISHING', ''], ['Remove', 'country=GB', 'yes'], ['Add contact', 'CT000002', '']])
+    expect(tableRows(first, 'segment-SG00001-interactions')).toEqual([['EMAIL-OUT', '', '5', '0.00', '0', '2026-11-02', '2026-11-02']])
+    // The whole segment in its CSV, with names in any script.
+    const csv = readCsv(read(site, 'csv/segment-SG00001-contacts.csv').replace(/^\uFEFF/, ''))
+    expect(csv.map((r) => r.fields[1])).toEqual(['Name', 'Grandi hf', 'Jón Jónsson', 'North Sea Ltd', 'Mary Smith', 'Þóra Guðmundsdóttir'])
+    expect(tableRows(read(site, 'segment-SG00003.html'), 'segment-SG00003-contacts')).toEqual([])
+    expect(read(site, 'segment-SG00003.html')).toContain('The segment has no contacts.')
+  })
+
+  it('shows each campaign with targets, responses, value and funnel as SQL computes them', () => {
+    const index = tableRows(read(site, 'campaigns.html'), 'campaigns')
+    expect(index.map((r) => [r[0]!.replace(/<[^>]+>/g, ''), r[5], r[6]])).toEqual(sqlOf.campaigns.map((c) => [c.no, String(c.targets), String(c.respondents)]))
+    const cp1 = sqlOf.campaigns[0]!
+    const page = read(site, 'campaign-CP0001.html')
+    expect(kpi(page, 'targets')).toBe(String(cp1.targets))
+    expect(kpi(page, 'respondents')).toBe(String(cp1.respondents))
+    expect(kpi(page, 'response-rate')).toBe(`${Math.round((cp1.respondents / cp1.targets) * 1000) / 10} %`)
+    expect(kpi(page, 'estimated')).toBe(formatMoney(Number(cp1.est), 'EUR'))
+    expect(kpi(page, 'won')).toBe(formatMoney(Number(cp1.won), 'EUR'))
+    expect(tableRows(page, 'campaign-CP0001-funnel')).toEqual([['Targeted', '5', '100 %'], ['Responded', '3', '60 %'], ['Opportunity', '2', '40 %'], ['Won', '1', '20 %']])
+    expect(tableRows(page, 'campaign-CP0001-responses')).toEqual([['2026-W45', '2', '2', '2', '40 %'], ['2026-W46', '2', '1', '3', '60 %']])
+    expect(tableRows(page, 'campaign-CP0001-templates').map((r) => [r[0], r[2], r[3]])).toEqual([['CALL-IN', '1', '1'], ['EMAIL-IN', '3', '3'], ['EMAIL-OUT', '5', '0']])
+    expect(tableRows(page, 'campaign-CP0001-opportunities').map((r) => [r[1], r[4], r[5], r[6], r[7]])).toEqual([
+      ['Winter cod', 'In progress', '4,000.00', '80.00', '0.00'],
+      ['Winter haddock', 'Won', '6,000.00', '0.00', '6,000.00'],
+    ])
+    expect(page).toContain('<title id="chart-funnel-title">Funnel</title>')
+    expect(page).toMatch(/<desc id="chart-funnel-desc">Targeted: 5; Responded: 3; Opportunity: 2; Won: 1<\/desc>/)
+    // The overview lists the active campaign with its response rate, linked to its page.
+    const active = tableRows(read(site, 'index.html'), 'active-campaigns')
+    expect(active).toHaveLength(1)
+    expect(active[0]![0]).toBe('<a href="campaign-CP0001.html">CP0001</a>')
+    expect(active[0]![7]).toBe('60 %')
   })
 
   it('shows when it was generated and from which database', () => {
@@ -151,13 +252,15 @@ describe('reports site built from a seeded database', () => {
           page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`) })
           page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
           page.on('dialog', async (dialog) => { problems.push(`dialog: ${dialog.message()}`); await dialog.dismiss() })
-          for (const name of PAGES) {
+          for (const name of PAGE_TYPES) {
             await page.goto(pathToFileURL(join(site, name)).href)
             await expect.poll(() => page.title()).toContain('CRM reports')
             // The hostile names are on screen as text.
             if (name === 'activity.html') expect(await page.locator('td', { hasText: HOSTILE_NAMES[1] }).count()).toBe(1)
             // The stale opportunity's description and its contact's name are both hostile.
             if (name === 'pipeline.html') expect(await page.locator('td', { hasText: HOSTILE_NAMES[0] }).count()).toBe(2)
+            if (name === 'campaign-CP0001.html') expect(await page.locator('h1', { hasText: HOSTILE_NAMES[0] }).count()).toBe(1)
+            if (name === 'segment-SG00001.html') expect(await page.locator('h1', { hasText: HOSTILE_NAMES[1] }).count()).toBe(1)
             // No page is wider than a phone screen; wide tables scroll inside their own box.
             const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
             expect(overflow, `${name} overflows at ${viewport.width}px`).toBeLessThanOrEqual(0)
@@ -191,14 +294,19 @@ describe('reports site built from PostgreSQL', () => {
     const database = await createTestDatabase('postgres')
     const work = mkdtempSync(join(tmpdir(), 'crm-reports-pg-'))
     try {
-      await seedReportData(createCoreDeps(database, { clock: () => new Date(NOW) }), { id: 'test', isAdmin: true })
+      const deps = createCoreDeps(database, { clock: () => new Date(NOW) })
+      const base = await seedReportData(deps, { id: 'test', isAdmin: true })
+      await seedCampaignData(deps, { id: 'test', isAdmin: true }, base.thora, base.tokyo)
       // The throw-away cluster trusts every login, so a password in the URL is accepted and must be hidden.
       const url = database.displayUrl.replace('postgres://postgres@', 'postgres://postgres:s3cret-pw@')
       expect(url).toContain('s3cret-pw')
       await buildSite(url, join(work, 'site'))
       const index = read(join(work, 'site'), 'index.html')
-      expect(kpi(index, 'calculated')).toBe(formatMoney(104_000, 'EUR'))
-      expect(kpi(index, 'open')).toBe('3')
+      expect(kpi(index, 'calculated')).toBe(formatMoney(104_000 + 8_000, 'EUR'))
+      expect(kpi(index, 'open')).toBe('4')
+      const campaign = read(join(work, 'site'), 'campaign-CP0001.html')
+      expect([kpi(campaign, 'targets'), kpi(campaign, 'respondents'), kpi(campaign, 'response-rate')]).toEqual(['5', '3', '60 %'])
+      expect(tableRows(read(join(work, 'site'), 'segment-SG00001-p3.html'), 'segment-SG00001-contacts').map((r) => r[1])).toEqual(['Þóra Guðmundsdóttir'])
       expect(index).toMatch(/data-database>postgres:\/\/postgres:\*\*\*@/)
       for (const page of PAGES) expect(read(join(work, 'site'), page)).not.toContain('s3cret-pw')
     } finally {
@@ -220,6 +328,10 @@ describe('reports site built from an empty database', () => {
       expect(index).toContain('The database is empty')
       expect(read(join(work, 'site'), 'pipeline.html')).toContain('No open opportunities.')
       expect(read(join(work, 'site'), 'activity.html')).toContain('No salespeople and no activity in the period.')
+      expect(read(join(work, 'site'), 'segments.html')).toContain('There are no segments yet.')
+      expect(read(join(work, 'site'), 'campaigns.html')).toContain('There are no campaigns yet.')
+      expect(read(join(work, 'site'), 'index.html')).toContain('No campaign is in an active status.')
+      expect(readdirSync(join(work, 'site')).filter((f) => /^(segment|campaign)-/.test(f))).toEqual([])
       expect(readFileSync(join(work, 'site', 'csv', 'won-lost.csv'), 'utf8').replace(/^\uFEFF/, '').trim()).toBe('Outcome,Opportunities,Estimated value (EUR)')
     } finally {
       rmSync(work, { recursive: true, force: true })

@@ -322,7 +322,9 @@ export async function listSegmentCountryCells(db: Executor): Promise<Composition
     .orderBy('l.segment_no')
     .orderBy('c.country_code')
     .execute()
-  return rows.map((r) => ({ segment_no: r.segment_no, code: r.code, description: null, count: Number(r.count) }))
+  // Dialects order nulls differently; "no country" goes last on both.
+  const out = rows.map((r) => ({ segment_no: r.segment_no, code: r.code, description: null, count: Number(r.count) }))
+  return out.sort((a, b) => (a.segment_no < b.segment_no ? -1 : a.segment_no > b.segment_no ? 1 : a.code === b.code ? 0 : a.code === null ? 1 : b.code === null ? -1 : a.code < b.code ? -1 : 1))
 }
 
 /** The recorded steps of every segment (undone ones included), by segment and sequence. */
