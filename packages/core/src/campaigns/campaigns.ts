@@ -1,5 +1,5 @@
 // Campaigns: a description, dates, a status from a configurable list, a salesperson and linked segments; the
-// targets are the contacts of its segments. Responses are interactions with the campaign link and the response
+// targets are the contacts logged for it (and, until a segment is logged, the contacts of that segment). Responses are interactions with the campaign link and the response
 // flag. Statistics are aggregate SQL over any number of campaigns.
 import { campaigns as campaignQueries, numberSeries, salespeople, segments as segmentQueries, setup as setupQueries, type CampaignRow, type CampaignTotals, type Executor } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
@@ -23,10 +23,16 @@ export interface Campaign {
 export interface CampaignStatistics {
   campaignNo: string
   currency: string
+  /** Contacts logged for the campaign, plus those of linked segments not logged yet. */
   targets: number
+  /** Contacts of the linked segments, logged or not. */
+  segmentContacts: number
   interactions: number
+  /** Distinct targets who responded. */
   responses: number
-  /** Respondents / targets in percent, one decimal; null without targets. */
+  /** Distinct contacts who responded without being targeted (not part of the rate). */
+  otherResponses: number
+  /** Responding targets / targets in percent, one decimal (never above 100); null without targets. */
   responseRatePct: number | null
   cost: number
   costMinor: number
@@ -136,8 +142,10 @@ function statistics(no: string, t: CampaignTotals, currency: string): CampaignSt
     campaignNo: no,
     currency,
     targets: t.targets,
+    segmentContacts: t.segmentContacts,
     interactions: t.interactions,
     responses: t.respondents,
+    otherResponses: t.otherRespondents,
     responseRatePct: t.targets ? Math.round((t.respondents / t.targets) * 1000) / 10 : null,
     cost: toMajor(t.costMinor, currency),
     costMinor: t.costMinor,

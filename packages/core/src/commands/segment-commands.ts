@@ -85,8 +85,9 @@ const filterArg = { name: 'filter', description: 'filter terms, e.g. industry=FI
 function statsRows(s: CampaignStatistics): Array<[string, string | number | null]> {
   return [
     ['Targets', s.targets],
+    ['Segment contacts', s.segmentContacts],
     ['Interactions', s.interactions],
-    ['Responses', s.responses],
+    ['Responses', s.otherResponses ? `${s.responses} (and ${s.otherResponses} from contacts not targeted)` : s.responses],
     ['Response rate', s.responseRatePct === null ? null : `${s.responseRatePct.toFixed(1)} %`],
     ['Cost', `${formatMoney(s.costMinor, s.currency)} ${s.currency}`],
     ['Duration (min)', s.durationMin],

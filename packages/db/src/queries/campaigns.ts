@@ -45,9 +45,15 @@ export async function linkedSegments(db: Executor, campaignNo: string) {
 }
 
 export interface CampaignTotals {
+  /** Distinct contacts targeted: logged for the campaign (live entries), or in a linked segment not logged yet. */
   targets: number
+  /** Contacts of the linked segments, logged or not. */
+  segmentContacts: number
   interactions: number
+  /** Distinct targets with a live response. */
   respondents: number
+  /** Distinct contacts with a live response who were never targeted (they heard of it elsewhere). */
+  otherRespondents: number
   costMinor: number
   durationMin: number
   opportunities: number
@@ -57,22 +63,53 @@ export interface CampaignTotals {
 }
 
 /**
- * A campaign's statistics in four aggregate queries (targets, interactions, responses, opportunities) for any
- * list of campaigns; targets are the distinct contacts of its segments, canceled interactions do not count.
+ * A campaign's statistics in four aggregate queries (targets and respondents, interactions, segment contacts,
+ * opportunities) for any list of campaigns. Targets are the contacts logged for the campaign (its live, non-response
+ * entries) plus the contacts of linked segments not logged yet, so canceling an entry or a segment's log takes
+ * them out again; respondents are counted among the targets, so the response rate cannot pass 100 %.
  */
 export async function totals(db: Executor, campaignNos: string[]): Promise<Map<string, CampaignTotals>> {
   const out = new Map<string, CampaignTotals>()
   if (campaignNos.length === 0) return out
-  const blank = (): CampaignTotals => ({ targets: 0, interactions: 0, respondents: 0, costMinor: 0, durationMin: 0, opportunities: 0, estimatedMinor: 0, calculatedMinor: 0, wonMinor: 0 })
+  const blank = (): CampaignTotals => ({ targets: 0, segmentContacts: 0, interactions: 0, respondents: 0, otherRespondents: 0, costMinor: 0, durationMin: 0, opportunities: 0, estimatedMinor: 0, calculatedMinor: 0, wonMinor: 0 })
   for (const no of campaignNos) out.set(no, blank())
-  const targets = await db
+  // One row per (campaign, contact) fact: a planned line (target), a live entry (target unless a response).
+  const facts = db
+    .selectFrom('segment_lines as l')
+    .innerJoin('segments as s', 's.no', 'l.segment_no')
+    .select((eb) => ['s.campaign_no', 'l.contact_no', eb.val(1).as('target'), eb.val(0).as('response')])
+    .where('s.campaign_no', 'in', campaignNos)
+    .where((eb) => eb.or([eb('s.logged_at', 'is', null), eb('s.log_canceled_at', 'is not', null)]))
+    .unionAll(
+      db
+        .selectFrom('interaction_log_entries')
+        .select((eb) => ['campaign_no', 'contact_no', eb.case().when('campaign_response', '=', 1).then(0).else(1).end().as('target'), 'campaign_response as response'])
+        .where('campaign_no', 'in', campaignNos)
+        .where('canceled', '=', 0),
+    )
+  const perContact = db
+    .selectFrom(facts.as('f'))
+    .select((eb) => ['f.campaign_no', 'f.contact_no', eb.fn.max('f.target').as('target'), eb.fn.max('f.response').as('response')])
+    .groupBy(['f.campaign_no', 'f.contact_no'])
+  const people = await db
+    .selectFrom(perContact.as('p'))
+    .select((eb) => [
+      'p.campaign_no',
+      eb.fn.sum<number>(eb.case().when('p.target', '=', 1).then(1).else(0).end()).as('targets'),
+      eb.fn.sum<number>(eb.case().when(eb.and([eb('p.target', '=', 1), eb('p.response', '=', 1)])).then(1).else(0).end()).as('respondents'),
+      eb.fn.sum<number>(eb.case().when(eb.and([eb('p.target', '=', 0), eb('p.response', '=', 1)])).then(1).else(0).end()).as('others'),
+    ])
+    .groupBy('p.campaign_no')
+    .execute()
+  for (const r of people) Object.assign(out.get(r.campaign_no!)!, { targets: Number(r.targets ?? 0), respondents: Number(r.respondents ?? 0), otherRespondents: Number(r.others ?? 0) })
+  const lines = await db
     .selectFrom('segment_lines as l')
     .innerJoin('segments as s', 's.no', 'l.segment_no')
     .select(['s.campaign_no', (eb) => eb.fn.count<number>('l.contact_no').distinct().as('n')])
     .where('s.campaign_no', 'in', campaignNos)
     .groupBy('s.campaign_no')
     .execute()
-  for (const r of targets) out.get(r.campaign_no!)!.targets = Number(r.n)
+  for (const r of lines) out.get(r.campaign_no!)!.segmentContacts = Number(r.n)
   const entries = await db
     .selectFrom('interaction_log_entries')
     .select((eb) => [
@@ -86,15 +123,6 @@ export async function totals(db: Executor, campaignNos: string[]): Promise<Map<s
     .groupBy('campaign_no')
     .execute()
   for (const r of entries) Object.assign(out.get(r.campaign_no!)!, { interactions: Number(r.n), costMinor: Number(r.cost ?? 0), durationMin: Number(r.duration ?? 0) })
-  const responses = await db
-    .selectFrom('interaction_log_entries')
-    .select(['campaign_no', (eb) => eb.fn.count<number>('contact_no').distinct().as('n')])
-    .where('campaign_no', 'in', campaignNos)
-    .where('canceled', '=', 0)
-    .where('campaign_response', '=', 1)
-    .groupBy('campaign_no')
-    .execute()
-  for (const r of responses) out.get(r.campaign_no!)!.respondents = Number(r.n)
   const opps = await db
     .selectFrom('opportunities')
     .select((eb) => [
