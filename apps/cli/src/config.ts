@@ -34,6 +34,7 @@ export function readCliConfig(env: NodeJS.ProcessEnv, dbFlag: string | undefined
       teamDomains: list(env.MAIL_TEAM_DOMAINS),
       ownAddresses: list(env.MAIL_OWN_ADDRESSES),
       freeMailDomains: env.MAIL_FREE_DOMAINS === undefined ? [...DEFAULT_FREE_MAIL_DOMAINS] : list(env.MAIL_FREE_DOMAINS),
+      ack: /^(on|true|1|yes)$/i.test(env.MAIL_ACK?.trim() ?? ''),
     },
   }
 }

@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // `crm start` runs the production system until stopped: a supervisor, not a command on the database.
     if (flags.words[0] === 'start') return await startWithSignals(flags.words.slice(1), flags.db ? { ...io, env: { ...io.env, DATABASE_URL: flags.db } } : io)
     const config = readCliConfig(io.env, flags.db)
-    const commands = [...cliCommands, ...createMailCommands(config.mail)]
+    const commands = [...cliCommands, ...createMailCommands(config.mail, io.env)]
     const isHelp = flags.words.length === 0 || /^(help|--help|-h)$/.test(flags.words[0]!)
     if (isHelp) {
       // Help needs no database.

@@ -81,7 +81,7 @@ export const messages = {
     stopped: 'Stopped the reports server.',
   },
   start: {
-    labels: { bot: 'Slack bot', ingester: 'mail ingester', reports: 'reports build' } as Record<'bot' | 'ingester' | 'reports', string>,
+    labels: { bot: 'Slack bot', ingester: 'mail ingester', reports: 'reports build', sender: 'mail sender' } as Record<'bot' | 'ingester' | 'reports' | 'sender', string>,
     socketOrHttp: 'SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
     unknownArg: (arg: string) => `"${arg}" is not an option of crm start. Usage: crm start [--env-file FILE]`,
     envFileMissing: (file: string) => `There is no file ${file} (given with --env-file).`,
@@ -105,6 +105,15 @@ export const messages = {
     swapFailed: (dir: string, reason: string) => `the new site could not replace ${dir}: ${reason}`,
     stopping: 'stopping every part ...',
     stopped: 'stopped.',
+  },
+  mail: {
+    senderNotConfigured: (problems: string[]) => `The outbox cannot be sent; fix these settings (see .env.example):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    sent: (r: { sent: number; retrying: number; failed: number; released: number; rateLimited: boolean; nextDueAt: string | null }) =>
+      `Sent ${r.sent} email${r.sent === 1 ? '' : 's'}; ${r.retrying} will be tried again, ${r.failed} failed` +
+      (r.released ? `, ${r.released} released from a sender that stopped` : '') +
+      (r.rateLimited ? '. The per-minute limit (MAIL_SEND_PER_MINUTE) is reached: run again in a minute, or let npm start send the rest.' : r.nextDueAt ? `. Next retry due ${r.nextDueAt}.` : '.'),
+    outboxTitle: (counts: Record<string, number>, shown: number) =>
+      `Outbox: ${counts.queued ?? 0} queued, ${counts.sending ?? 0} sending, ${counts.sent ?? 0} sent, ${counts.failed ?? 0} failed${shown ? ` (newest ${shown} shown)` : ''}`,
   },
   groups: {
     db: 'database migrations',

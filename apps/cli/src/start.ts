@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline'
 import { parseEnv } from 'node:util'
 import type { CommandSpec } from '@crm/core'
 import { DEFAULT_DATABASE_URL, openDatabase, parseDatabaseUrl, redactUrl } from '@crm/db'
+import { readSenderConfig } from '@crm/mail-ingest'
 import type { CliIo } from './io.ts'
 import { messages } from './messages.ts'
 import { canHoldSite } from './site-folder.ts'
@@ -17,7 +18,7 @@ const m = messages.start
 
 /** One part of the system and the settings it needs. */
 interface PartSpec {
-  name: 'bot' | 'ingester' | 'reports'
+  name: 'bot' | 'ingester' | 'reports' | 'sender'
   label: string
   doc: string
   /** The missing settings, as a person would read them; empty when the part can run. */
@@ -53,6 +54,13 @@ export const PARTS: readonly PartSpec[] = [
     doc: 'docs/hosting-reports.md',
     keys: ['CRM_REPORTS_EVERY_MINUTES'],
     missing: (env) => (has(env, 'CRM_REPORTS_EVERY_MINUTES') ? [] : ['CRM_REPORTS_EVERY_MINUTES']),
+  },
+  {
+    name: 'sender',
+    label: m.labels.sender,
+    doc: 'docs/mailbox.md',
+    keys: ['SMTP_HOST', 'MAIL_FROM'],
+    missing: (env) => ['SMTP_HOST', 'MAIL_FROM'].filter((k) => !has(env, k)),
   },
 ]
 
@@ -116,6 +124,8 @@ export function readStartConfig(argv: string[], processEnv: NodeJS.ProcessEnv, c
     if (missing.length) disabled.push({ part, missing, partly: part.keys.some((k) => has(env, k)) })
     else enabled.push(part)
   }
+  // The sender's settings are checked here, so a bad one stops the start instead of a restart loop.
+  if (enabled.some((p) => p.name === 'sender')) problems.push(...readSenderConfig(env).problems)
   return {
     env,
     envFile,
@@ -267,6 +277,8 @@ function startPart(part: PartSpec, config: StartConfig, io: CliIo, log: (text: s
       return superviseChild('ingester', resolve(repoRoot, 'apps', 'mail-ingest', 'src', 'main.ts'), config.env, io, log, shutdown)
     case 'reports':
       return scheduleReports(config, io, log, shutdown)
+    case 'sender':
+      return superviseChild('sender', resolve(repoRoot, 'apps', 'mail-ingest', 'src', 'send-main.ts'), config.env, io, log, shutdown)
   }
 }
 

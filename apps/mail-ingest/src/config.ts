@@ -2,6 +2,7 @@ import { DEFAULT_FREE_MAIL_DOMAINS } from '@crm/core'
 import { DEFAULT_DATABASE_URL } from '@crm/db'
 import type { ImapSettings } from './imap-source.ts'
 import type { IngestSettings } from './ingest-message.ts'
+import { readSwitch } from './smtp-config.ts'
 
 /** The ingester's settings, read from the environment in this one place. */
 export interface MailIngestConfig {
@@ -40,6 +41,7 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
   const authservIds = list(env.MAIL_AUTHSERV_IDS)
   if (authservIds.length === 0) problems.push('MAIL_AUTHSERV_IDS is required: the authserv-id of your receiving server, whose Authentication-Results are trusted.')
   for (const d of list(env.MAIL_TEAM_DOMAINS)) if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(d)) problems.push(`MAIL_TEAM_DOMAINS: "${d}" is not a domain.`)
+  const ack = readSwitch(env, 'MAIL_ACK', false, problems)
   if (problems.length) return { config: undefined, problems }
   return {
     problems: [],
@@ -52,6 +54,7 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
         teamDomains: list(env.MAIL_TEAM_DOMAINS),
         ownAddresses: list(env.MAIL_OWN_ADDRESSES),
         freeMailDomains: env.MAIL_FREE_DOMAINS === undefined ? [...DEFAULT_FREE_MAIL_DOMAINS] : list(env.MAIL_FREE_DOMAINS),
+        ack,
       },
     },
   }

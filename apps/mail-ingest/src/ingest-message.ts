@@ -1,13 +1,16 @@
-import { hasForwardPrefix, isDomainError, logEmail, type CoreDeps, type EmailFacts, type EmailLoggingPolicy, type LogEmailInput, type LogEmailResult } from '@crm/core'
+import { emailReference, hasForwardPrefix, isDomainError, logEmail, queueMailAck, type CoreDeps, type EmailFacts, type EmailLoggingPolicy, type LogEmailInput, type LogEmailResult } from '@crm/core'
 import { checkAuthenticity } from './authenticity.ts'
 import { ignoreReason } from './ignore-rules.ts'
 import { readInlineForward } from './inline-forward.ts'
+import { messages } from './messages.ts'
 import { MalformedMessageError, parseMessage, type ParsedMessage } from './parse-message.ts'
 
 /** Settings of the ingester (from the app's configuration). */
 export interface IngestSettings extends EmailLoggingPolicy {
   /** authserv-ids of our own receiving servers whose Authentication-Results are trusted. */
   authservIds: string[]
+  /** MAIL_ACK=on: queue an acknowledgment to the team member who forwarded or BCC'd the message. */
+  ack?: boolean
 }
 
 /** What became of one message. */
@@ -74,9 +77,28 @@ export async function ingestMessage(deps: CoreDeps, settings: IngestSettings, ra
       authenticity: checkAuthenticity(message, settings.authservIds),
       receivedAt: receivedAt ?? message.facts.date ?? deps.clock().toISOString(),
     })
-    return { ...result, subject: (forwarded?.original.subject ?? subject) || null }
+    const outcome = { ...result, subject: (forwarded?.original.subject ?? subject) || null }
+    if (settings.ack) await acknowledge(deps, message, outcome)
+    return outcome
   } catch (error) {
     if (isDomainError(error)) return { ...empty, subject, outcome: 'invalid', reason: error.userMessage }
     throw error
   }
+}
+
+/**
+ * Queues the acknowledgment to the team member who forwarded or BCC'd the message (never to an outsider, and not
+ * for rejected or ignored mail). Keyed by the received message's own reference, so it goes once however often
+ * the message is ingested.
+ */
+async function acknowledge(deps: CoreDeps, message: ParsedMessage, result: LogEmailResult & { subject: string | null }): Promise<void> {
+  if (!result.loggedBy || result.kind === 'direct' || result.outcome === 'rejected') return
+  const id = await queueMailAck(deps, {
+    messageRef: emailReference(message.facts),
+    to: result.loggedBy,
+    inReplyTo: message.facts.messageId ? (message.facts.messageId.startsWith('<') ? message.facts.messageId : `<${message.facts.messageId}>`) : null,
+    facts: { outcome: result.outcome, subject: result.subject, contactNos: result.contacts, interactions: result.interactions, unmatched: result.unmatched, reason: result.reason },
+    render: messages.ack.render,
+  })
+  if (id !== undefined) deps.logger.info({ event: 'mail.ack_queued', outboxId: id, outcome: result.outcome })
 }

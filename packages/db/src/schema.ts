@@ -325,14 +325,24 @@ export interface SavedSegmentCriteriaTable {
 
 export interface EmailOutboxTable {
   id: Generated<number>
-  interaction_no: string
-  contact_no: string
+  /** 'segment' (logging a segment with an email template) or 'ack' (to the forwarder of an ingested message). */
+  kind: Generated<string>
+  interaction_no: string | null
+  contact_no: string | null
   to_address: string
   subject: string
   body: string | null
+  in_reply_to: string | null
   segment_no: string | null
   campaign_no: string | null
-  status: 'queued' | 'sent' | 'failed'
+  status: 'queued' | 'sending' | 'sent' | 'failed'
+  attempts: Generated<number>
+  /** A queued row waits until then after a failed attempt. */
+  next_attempt_at: string | null
+  last_attempt_at: string | null
+  /** The sender that claimed the row, and until when; a row still `sending` after that is released. */
+  claimed_by: string | null
+  lease_until: string | null
   created_at: string
   sent_at: string | null
   error: string | null
@@ -342,6 +352,15 @@ export interface EmailOutboxTable {
 export interface RequestClaimTable {
   key: string
   claimed_at: string
+}
+
+/** One acknowledgment per ingested message (by its reference), so none is sent twice. */
+export interface MailAckTable {
+  message_ref: string
+  outbox_id: number | null
+  to_address: string
+  outcome: string
+  created_at: string
 }
 
 export interface Database {
@@ -378,6 +397,7 @@ export interface Database {
   saved_segment_criteria: SavedSegmentCriteriaTable
   email_outbox: EmailOutboxTable
   slack_requests: RequestClaimTable
+  mail_acks: MailAckTable
 }
 
 export type SetupRow = Selectable<SetupTable>
@@ -412,3 +432,4 @@ export type SegmentRow = Selectable<SegmentTable>
 export type SegmentStepRow = Selectable<SegmentStepTable>
 export type SavedSegmentCriteriaRow = Selectable<SavedSegmentCriteriaTable>
 export type EmailOutboxRow = Selectable<EmailOutboxTable>
+export type MailAckRow = Selectable<MailAckTable>

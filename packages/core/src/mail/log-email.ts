@@ -69,6 +69,8 @@ export interface LogEmailResult {
   contacts: string[]
   interactions: string[]
   externalRef: string | null
+  /** External participants that matched no contact (nor a company by domain). */
+  unmatched: string[]
 }
 
 const FORWARD_PREFIX = /^\s*(?:(?:fwd?|fw|wg|tr|rv|enc|пересл|переслать|fwd?\s*\[\d+\]|áfram|áframsent|áframs)\s*:\s*)+/iu
@@ -149,7 +151,7 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
   const sender = normalizeEmail(input.received.from?.address)
   let kind: EmailKind = input.forwarded ? (input.forwarded.form === 'inline' ? 'forward' : 'attachment') : 'direct'
   const result = (outcome: EmailOutcome, reason: string | null, extra: Partial<LogEmailResult> = {}): LogEmailResult => ({
-    outcome, kind, direction: null, reason, loggedBy: null, contacts: [], interactions: [], externalRef: null, ...extra,
+    outcome, kind, direction: null, reason, loggedBy: null, contacts: [], interactions: [], externalRef: null, unmatched: [], ...extra,
   })
 
   if (!sender) return result('rejected', 'The message has no From address.')
@@ -201,6 +203,7 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
   const add = (rows: ContactRow[]) => {
     for (const row of rows) if (!row.privacy_blocked && !matched.some((m) => m.no === row.no)) matched.push(row)
   }
+  const unmatched: string[] = []
   for (const address of external) {
     const byEmail = await contacts.listByEmail(db, address)
     if (byEmail.length) {
@@ -208,9 +211,11 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
       continue
     }
     const domain = emailDomain(address)
-    if (domain && !free.has(domain)) add(await contacts.listCompaniesByDomain(db, domain))
+    const byDomain = domain && !free.has(domain) ? await contacts.listCompaniesByDomain(db, domain) : []
+    if (byDomain.length) add(byDomain)
+    else unmatched.push(address)
   }
-  if (matched.length === 0) return result('unmatched', `No contact has the address ${external.join(', ')} (or a company its domain).`, base)
+  if (matched.length === 0) return result('unmatched', `No contact has the address ${external.join(', ')} (or a company its domain).`, { ...base, unmatched })
 
   const template = direction === 'inbound' ? (policy.inboundTemplate ?? 'EMAIL-IN') : (policy.outboundTemplate ?? 'EMAIL-OUT')
   const actor = { id: `mail:${loggedBy}`, salespersonCode, isAdmin: false }
@@ -241,6 +246,6 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
       deps.logger.warn({ event: 'mail.contact_skipped', contactNo: contact.no, code: error.code })
     }
   }
-  if (interactionNos.length === 0) return result('unmatched', 'No matched contact can take new interactions.', base)
-  return result(fresh === 0 ? 'already-logged' : 'logged', null, { ...base, contacts: contactNos, interactions: interactionNos })
+  if (interactionNos.length === 0) return result('unmatched', 'No matched contact can take new interactions.', { ...base, unmatched })
+  return result(fresh === 0 ? 'already-logged' : 'logged', null, { ...base, contacts: contactNos, interactions: interactionNos, unmatched })
 }

@@ -5,6 +5,7 @@ import * as interactionsOpportunities from './0002-interactions-opportunities.ts
 import * as searchProbeIndex from './0003-search-probe-index.ts'
 import * as segmentsCampaigns from './0004-segments-campaigns.ts'
 import * as slackRequests from './0005-slack-requests.ts'
+import * as mailOutbox from './0006-mail-outbox.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-search-probe-index': searchProbeIndex,
   '0004-segments-campaigns': segmentsCampaigns,
   '0005-slack-requests': slackRequests,
+  '0006-mail-outbox': mailOutbox,
 }
 
 class CodeMigrationProvider implements MigrationProvider {
