@@ -82,7 +82,7 @@ export async function postSigned(url: string, body: string, options: { secret?: 
 }
 
 /** The form body of a `/crm <text>` slash command by `user`; its response_url points at the stub. */
-export function slashCommandBody(stub: SlackStub, user: string, text: string, triggerId = randomUUID()): { body: string; responsePath: string } {
+export function slashCommandBody(stub: SlackStub, user: string, text: string, triggerId: string = randomUUID()): { body: string; responsePath: string } {
   const responsePath = `/response/${triggerId}`
   const body = new URLSearchParams({
     token: 'legacy', team_id: 'T1', team_domain: 'test', channel_id: 'C1', channel_name: 'sales', user_id: user, user_name: user.toLowerCase(),

@@ -19,8 +19,17 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } })
-const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: text.slice(0, 150), emoji: true } })
+/** Text cut to Slack's limit for its field, with an ellipsis, never inside a surrogate pair or an &entity;. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text
+  let cut = text.slice(0, max - 1)
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1)
+  return cut.replace(/&[a-z]{0,4}$/, '') + '…'
+}
+
+/** Every section is cut to Slack's 3,000 characters: echoed user input can be any length. */
+const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } })
+const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150), emoji: true } })
 const button = (text: string, actionId: string, value: string, style?: 'primary'): Block => ({
   type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}),
 })
@@ -82,7 +91,7 @@ export function contactCardBlocks(view: Extract<ResultView, { kind: 'contact' }>
   add(label.salesperson, salespersonName ? `${salespersonName} (${c.salespersonCode})` : c.salespersonCode)
   const blocks: Block[] = [header(`${c.name} · ${c.no}`)]
   if (view.notice) blocks.push(section(escapeMrkdwn(view.notice)))
-  if (fields.length) blocks.push({ type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) })
+  if (fields.length) blocks.push({ type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text: clip(text, 2000) })) })
   if (persons.length) blocks.push(section(`*${messages.card.persons}*\n${persons.slice(0, 10).map((p) => `• ${escapeMrkdwn(p.name)} \`${p.no}\``).join('\n')}`))
   if (activity) {
     blocks.push(section(`*${messages.card.lastInteractions}*\n${activity.interactions.map(interactionLine).join('\n') || messages.card.none}`))
@@ -122,21 +131,21 @@ export function contactListBlocks(view: Extract<ResultView, { kind: 'contact-lis
 
 /** Renders any result view of the core grammar as a Slack message (Block Kit plus a plain-text fallback). */
 export function resultMessage(view: ResultView, activity?: ContactActivity): SlackMessage {
-  const text = view.title.slice(0, 3000)
+  const text = clip(view.title, SECTION_MAX)
   switch (view.kind) {
     case 'contact':
       return { text, blocks: contactCardBlocks(view, activity) }
     case 'contact-list':
       return { text, blocks: contactListBlocks(view) }
     case 'message':
-      return { text, blocks: [section(escapeMrkdwn(view.text).slice(0, SECTION_MAX))] }
+      return { text, blocks: [section(escapeMrkdwn(view.text))] }
     case 'record':
       return {
         text,
         blocks: [
           section(`*${escapeMrkdwn(view.title)}*`),
           ...chunk(view.fields.filter(([, v]) => v !== null && v !== ''), 10).map((fs) => ({
-            type: 'section', fields: fs.map(([k, v]) => ({ type: 'mrkdwn', text: `*${escapeMrkdwn(k)}*\n${escapeMrkdwn(String(typeof v === 'boolean' ? (v ? 'yes' : 'no') : v))}`.slice(0, 2000) })),
+            type: 'section', fields: fs.map(([k, v]) => ({ type: 'mrkdwn', text: clip(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(String(typeof v === 'boolean' ? (v ? 'yes' : 'no') : v))}`, 2000) })),
           })),
         ],
       }
@@ -157,5 +166,5 @@ function chunk<T>(items: T[], size: number): T[][] {
 
 /** An ephemeral error message: what went wrong and what to do. */
 export function errorMessage(text: string): SlackMessage {
-  return { text, blocks: [section(`${messages.errorPrefix} ${escapeMrkdwn(text)}`)] }
+  return { text: clip(text, SECTION_MAX), blocks: [section(`${messages.errorPrefix} ${escapeMrkdwn(text)}`)] }
 }

@@ -88,7 +88,8 @@ function classificationsFrom(input: ParsedInput, prefix = '') {
 function profileFrom(input: ParsedInput, allowClear: boolean): Record<string, string | null> | undefined {
   const items = input.options.profile as string[] | undefined
   if (!items) return undefined
-  const out: Record<string, string | null> = {}
+  // No prototype: a question named "__proto__" is stored like any other.
+  const out: Record<string, string | null> = Object.create(null)
   for (const item of items) {
     const eq = item.indexOf('=')
     const question = eq > 0 ? item.slice(0, eq).trim() : ''

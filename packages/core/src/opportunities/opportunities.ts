@@ -500,7 +500,7 @@ async function requireSalespersonFilter(db: Executor, code: string | undefined):
 export async function listOpportunities(deps: CoreDeps, input: ListOpportunitiesInput) {
   const db = deps.database.db
   const status = (input.status ?? 'open').trim().toLowerCase()
-  const statuses = STATUS_WORDS[status]
+  const statuses = Object.hasOwn(STATUS_WORDS, status) ? STATUS_WORDS[status] : undefined
   if (!statuses) throw invalidField('status', `The status is one of ${Object.keys(STATUS_WORDS).join(', ')}, not "${input.status}".`, '--status won')
   if (input.limit !== undefined && input.limit < 1) throw invalidField('limit', `--limit is how many to show: 1 or more, not ${input.limit}.`, '--limit 20')
   if (input.stage !== undefined && (!Number.isInteger(input.stage) || input.stage < 1)) throw invalidField('stage', `--stage is a stage number (1, 2, ...), not ${input.stage}.`, '--stage 2')

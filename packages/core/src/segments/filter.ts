@@ -111,8 +111,9 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
       // A value may arrive still quoted (city="New York" passed in one shell word): the quotes are not part of it.
       const values = eq[3]!.split(',').map((v) => v.trim().replace(/^(["'“„«])(.*)(["'”“»])$/u, '$2').trim()).filter(Boolean)
       if (values.length === 0) throw bad(raw, `give a value after "${eq[2]}".`)
-      const field = FIELD_KEYS[key]
-      const cls = CLASSIFICATION_KEYS[key]
+      // Own keys only: a user's "constructor=x" must not find Object's prototype.
+      const field = Object.hasOwn(FIELD_KEYS, key) ? FIELD_KEYS[key] : undefined
+      const cls = Object.hasOwn(CLASSIFICATION_KEYS, key) ? CLASSIFICATION_KEYS[key] : undefined
       if (field) {
         let resolved = field.upper ? values.map((v) => v.toUpperCase()) : values
         if (key === 'type') {

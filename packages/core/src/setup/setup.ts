@@ -68,7 +68,8 @@ export const SETTINGS: Record<string, { column: keyof SetupTable; kind: SettingK
 /** Changes one setting, validating its value; an empty value clears optional settings. */
 export async function changeSetting(deps: CoreDeps, actor: Actor, name: string, rawValue: string): Promise<CrmSetup> {
   const key = name.trim().toLowerCase()
-  const setting = SETTINGS[key]
+  // Own keys only: "constructor" or "__proto__" are not settings.
+  const setting = Object.hasOwn(SETTINGS, key) ? SETTINGS[key] : undefined
   if (!setting) {
     throw invalidField('setting', `Unknown setting "${name}". Settings: ${Object.keys(SETTINGS).join(', ')}.`, 'setup set default-country IS')
   }
