@@ -2,6 +2,7 @@ import type { Contact } from '../contacts/contact.ts'
 import type { ContactDetails } from '../contacts/read.ts'
 import type { DuplicateCandidate } from '../contacts/duplicates.ts'
 import type { Column, ResultView } from './views.ts'
+import { formatMoney } from '../money.ts'
 
 /** Display width of a string, counting wide (CJK) characters as two columns and combining marks as none. */
 export function displayWidth(text: string): number {
@@ -68,6 +69,12 @@ function renderContact(details: ContactDetails): string {
   for (const p of details.profile) add(p.question, p.answer)
   const flags = [c.privacyBlocked ? 'privacy blocked' : null, c.excludeFromSegments ? 'excluded from segments' : null, c.erasedAt ? `erased ${c.erasedAt.slice(0, 10)}` : null].filter(Boolean)
   add('Flags', flags.join(', '))
+  const f = details.facts
+  const rolled = c.type === 'company' ? ' (with its persons)' : ''
+  add('Interactions', f.interactionCount ? `${f.interactionCount}${rolled}, last ${f.lastInteractionAt!.slice(0, 10)}, cost ${formatMoney(f.interactionCostMinor, f.currency)} ${f.currency}, ${f.interactionDurationMin} min` : 'none yet')
+  add('Open opps', f.openOpportunityCount ? `${f.openOpportunityCount}${rolled}, estimated ${formatMoney(f.openOpportunityValueMinor, f.currency)} ${f.currency}, current value ${formatMoney(f.openOpportunityCalculatedValueMinor, f.currency)} ${f.currency}` : null)
+  add('Segments', f.segments.map((s) => `${s.no} ${s.description}`).join(', '))
+  add('Campaigns', f.campaigns.map((x) => `${x.no} ${x.description} (${x.status})`).join(', '))
   if (details.persons.length) {
     lines.push(`  Persons (${details.persons.length}):`)
     for (const p of details.persons) lines.push(`    ${p.no}  ${p.name}${p.jobTitle ? `, ${p.jobTitle}` : ''}${p.email ? `  ${p.email}` : ''}`)

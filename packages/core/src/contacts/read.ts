@@ -1,4 +1,5 @@
-import { changeLog, classifications, contacts, salespeople, setup as setupQueries, type ClassificationKind } from '@crm/db'
+import { changeLog, classifications, contactFacts, contacts, salespeople, setup as setupQueries, type ClassificationKind } from '@crm/db'
+import { toMajor } from '../money.ts'
 import type { CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import { toContact, type Contact } from './contact.ts'
@@ -11,6 +12,24 @@ export interface ContactDetails {
   classifications: Record<ClassificationKind, string[]>
   profile: Array<{ question: string; answer: string }>
   persons: Contact[]
+  /** Derived facts: a company's include its persons' interactions and opportunities. */
+  facts: ContactFacts
+}
+
+/** What a contact's history adds up to, computed by a few indexed queries when the card is shown. */
+export interface ContactFacts {
+  currency: string
+  interactionCount: number
+  interactionCostMinor: number
+  interactionDurationMin: number
+  lastInteractionAt: string | null
+  openOpportunityCount: number
+  openOpportunityValue: number
+  openOpportunityValueMinor: number
+  openOpportunityCalculatedValue: number
+  openOpportunityCalculatedValueMinor: number
+  segments: Array<{ no: string; description: string; campaignNo: string | null }>
+  campaigns: Array<{ no: string; description: string; status: string }>
 }
 
 /** A contact with its classifications, profile and (for a company) its persons. */
@@ -20,12 +39,29 @@ export async function getContactDetails(deps: CoreDeps, no: string): Promise<Con
   const row = await contacts.find(db, key)
   if (!row) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${key}. Find the number with: contact find <name>`, { field: 'contact' })
   const salesperson = row.salesperson_code ? await salespeople.find(db, row.salesperson_code) : undefined
+  const currency = (await setupQueries.get(db)).currency_code
+  const f = await contactFacts.factsFor(db, row.no, row.type === 'company')
+  const facts: ContactFacts = {
+    currency,
+    interactionCount: f.interactions.count,
+    interactionCostMinor: f.interactions.cost_minor,
+    interactionDurationMin: f.interactions.duration_min,
+    lastInteractionAt: f.interactions.last_at,
+    openOpportunityCount: f.openOpportunities.count,
+    openOpportunityValue: toMajor(f.openOpportunities.estimated_minor, currency),
+    openOpportunityValueMinor: f.openOpportunities.estimated_minor,
+    openOpportunityCalculatedValue: toMajor(f.openOpportunities.calculated_minor, currency),
+    openOpportunityCalculatedValueMinor: f.openOpportunities.calculated_minor,
+    segments: f.segments.map((s) => ({ no: s.no, description: s.description, campaignNo: s.campaign_no })),
+    campaigns: f.campaigns.map((c) => ({ no: c.no, description: c.description, status: c.status_code })),
+  }
   return {
     contact: toContact(row),
     salespersonName: salesperson?.name ?? null,
     classifications: await classifications.listForContact(db, row.no),
     profile: await contacts.listProfileAnswers(db, row.no),
     persons: row.type === 'company' ? (await contacts.listPersonsOf(db, row.no)).filter((p) => !p.erased_at).map(toContact) : [],
+    facts,
   }
 }
 
