@@ -6,6 +6,7 @@ import { dbCommands } from './commands/db-commands.ts'
 import { createMailCommands } from './commands/mail-commands.ts'
 import { demoCommands } from './commands/demo-commands.ts'
 import { transferCommands } from './commands/transfer-commands.ts'
+import { createReportsCommands } from './commands/reports-commands.ts'
 import type { CliIo } from './io.ts'
 import { messages } from './messages.ts'
 import { startCommand, startWithSignals } from './start.ts'
@@ -57,7 +58,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // `crm start` runs the production system until stopped: a supervisor, not a command on the database.
     if (flags.words[0] === 'start') return await startWithSignals(flags.words.slice(1), flags.db ? { ...io, env: { ...io.env, DATABASE_URL: flags.db } } : io)
     const config = readCliConfig(io.env, flags.db)
-    const commands = [...cliCommands, ...createMailCommands(config.mail, io.env)]
+    const commands = [...cliCommands, ...createMailCommands(config.mail, io.env), ...createReportsCommands(config.databaseUrl, io.env)]
     const isHelp = flags.words.length === 0 || /^(help|--help|-h)$/.test(flags.words[0]!)
     if (isHelp) {
       // Help needs no database.

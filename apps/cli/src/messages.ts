@@ -122,5 +122,13 @@ export const messages = {
     demo: 'demo data and generated test data',
     mail: 'log email from .eml files or an mbox',
     start: 'run the bot, the ingester and the reports build (npm start)',
+    reports: 'build the reports site',
   } as Record<string, string>,
+  reports: {
+    outEmpty: '--out needs a folder, e.g. crm reports build --out ./site',
+    outDirNotSite: (dir: string) => `${dir} holds other files (and no index.html); the reports build replaces everything in its folder, so give --out a folder of its own.`,
+    built: (pages: number, csv: number, dir: string, seconds: number, database: string, at: string, contacts: number, segments: number, campaigns: number) =>
+      `Built ${pages} pages and ${csv} CSV files into ${dir} in ${seconds.toFixed(1)} s, from ${database} as of ${at.replace('T', ' ').slice(0, 16)} UTC (${contacts} contacts, ${segments} segments, ${campaigns} campaigns). Open ${dir}/index.html, or serve the folder behind authentication: it holds personal data.`,
+    failed: (reason: string) => `The reports build failed: ${reason}`,
+  },
 }

@@ -1,6 +1,9 @@
 // Builds the reports site from DATABASE_URL. Usage: node apps/reports/src/build.ts [--out DIR]
-// (`npm run reports -- --out DIR`). Fails loudly: any error exits 1 with its message.
-import { resolve } from 'node:path'
+// (`npm run reports -- --out DIR`, `crm reports build --out DIR`). Fails loudly: any error exits 1 with its
+// message. Run through buildReportsSite (src/index.ts) it also reports its summary over the IPC channel.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import { build } from 'astro'
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@crm/db'
 
@@ -25,8 +28,36 @@ export function absoluteDatabaseUrl(url: string | undefined, cwd: string): strin
   return dialect === 'sqlite' && location !== ':memory:' ? `sqlite:${resolve(cwd, location)}` : given
 }
 
+/** What a finished build reports: where, how much, how long, and from which data. */
+export interface BuildSummary {
+  outDir: string
+  htmlPages: number
+  csvFiles: number
+  seconds: number
+  /** Peak resident memory of the build process. */
+  peakRssMb: number
+  info: { generatedAt: string; database: string; contacts: number; openOpportunities: number; segments: number; segmentLines: number; campaigns: number; pageSize: number }
+}
+
+/** The one line the build prints when done. */
+export function summaryLine(s: BuildSummary): string {
+  const i = s.info
+  return `reports: ${s.htmlPages} pages and ${s.csvFiles} CSV files written to ${s.outDir} in ${s.seconds.toFixed(1)} s (peak memory ${Math.round(s.peakRssMb)} MB); data of ${i.database} as of ${i.generatedAt}: ${i.contacts} contacts, ${i.segments} segments, ${i.campaigns} campaigns`
+}
+
+function countFiles(dir: string): { html: number; csv: number } {
+  const out = { html: 0, csv: 0 }
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue
+    if (e.name.endsWith('.html')) out.html++
+    else if (e.name.endsWith('.csv')) out.csv++
+  }
+  return out
+}
+
 if (import.meta.main) {
   try {
+    const start = performance.now()
     const { outDir } = parseBuildArgs(process.argv.slice(2))
     process.env.ASTRO_TELEMETRY_DISABLED = '1'
     process.env.CRM_REPORTS_OUT = outDir
@@ -34,7 +65,17 @@ if (import.meta.main) {
     // Astro resolves its own dependencies from the working directory.
     process.chdir(root)
     await build({ root, outDir, logLevel: process.env.CRM_REPORTS_QUIET === '1' ? 'error' : 'info' })
-    console.log(`reports: site written to ${outDir}`)
+    const files = countFiles(outDir)
+    const summary: BuildSummary = {
+      outDir,
+      htmlPages: files.html,
+      csvFiles: files.csv,
+      seconds: (performance.now() - start) / 1000,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      info: JSON.parse(readFileSync(join(outDir, 'build-info.json'), 'utf8')) as BuildSummary['info'],
+    }
+    console.log(summaryLine(summary))
+    if (process.send) await new Promise<void>((done) => process.send!({ type: 'crm-reports-summary', summary }, () => done()))
   } catch (error) {
     console.error(`reports: build failed: ${(error as Error).message}`)
     process.exit(1)

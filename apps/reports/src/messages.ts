@@ -6,6 +6,8 @@ export const messages = {
   footer: {
     generatedAt: 'Generated at',
     database: 'Database',
+    data: 'Data',
+    dataCounts: (contacts: number, segments: number, campaigns: number) => `${contacts} contacts, ${segments} segments, ${campaigns} campaigns`,
     period: 'Activity period',
     periodRange: (from: string, to: string) => `${from} to ${to} (the end day excluded)`,
     utc: (isoMinute: string) => `${isoMinute} UTC`,
