@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -31,10 +32,12 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startSlackStub(): Promise<SlackStub> {
   const requests: StubRequest[] = []
   const users = new Map<string, { email?: string; realName?: string }>()
+  const arrivals = new EventEmitter().setMaxListeners(0)
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!
     const body = await readBody(req)
     requests.push({ path, body })
+    arrivals.emit('request', requests[requests.length - 1])
     const method = path.replace(/^\/api\//, '')
     let answer: unknown = { ok: true }
     if (method === 'auth.test') answer = { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', url: 'https://test.slack.com/' }
@@ -51,14 +54,22 @@ export async function startSlackStub(): Promise<SlackStub> {
     url,
     requests,
     users,
-    async waitFor(pred, timeoutMs = 5000) {
-      const start = Date.now()
-      for (;;) {
-        const found = requests.find(pred)
-        if (found) return found
-        if (Date.now() - start > timeoutMs) throw new Error(`the stub got no such request; it got: ${requests.map((r) => r.path).join(', ')}`)
-        await new Promise((r) => setTimeout(r, 10))
-      }
+    waitFor(pred, timeoutMs = 5000) {
+      const found = requests.find(pred)
+      if (found) return Promise.resolve(found)
+      return new Promise<StubRequest>((resolve, reject) => {
+        const onRequest = (r: StubRequest) => {
+          if (!pred(r)) return
+          clearTimeout(timer)
+          arrivals.off('request', onRequest)
+          resolve(r)
+        }
+        const timer = setTimeout(() => {
+          arrivals.off('request', onRequest)
+          reject(new Error(`the stub got no such request; it got: ${requests.map((r) => r.path).slice(-50).join(', ')}`))
+        }, timeoutMs)
+        arrivals.on('request', onRequest)
+      })
     },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }),
   }
