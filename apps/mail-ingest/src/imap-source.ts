@@ -36,27 +36,37 @@ export async function ensureFolders(client: ImapFlow): Promise<void> {
   for (const folder of new Set(Object.values(OUTCOME_FOLDERS))) await client.mailboxCreate(folder)
 }
 
+/** Messages fetched, ingested and moved per round: bounds memory on a large backlog. */
+export const INGEST_BATCH_SIZE = 200
+
 /**
  * Ingests every message now in the mailbox, oldest first, and moves each to Processed, Unmatched or Rejected.
- * Messages are fetched first and moved after, since no command may run while a fetch streams.
+ * Works in batches: fetch a batch (no command may run while a fetch streams), ingest each message (its database
+ * commit comes first), then one UID MOVE per outcome folder for the whole batch.
  */
 export async function ingestMailboxOnce(client: ImapFlow, deps: CoreDeps, settings: IngestSettings, mailbox: string, logger: Logger): Promise<Array<IngestOutcome & { uid: number }>> {
   const lock = await client.getMailboxLock(mailbox)
   try {
-    const waiting: Array<{ uid: number; source: Buffer; internalDate: string | undefined }> = []
+    const results: Array<IngestOutcome & { uid: number }> = []
     const box = client.mailbox
-    if (box && box.exists > 0) {
-      for await (const msg of client.fetch('1:*', { uid: true, source: true, internalDate: true })) {
+    if (!box || box.exists === 0) return results
+    const uids = ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b)
+    for (let i = 0; i < uids.length; i += INGEST_BATCH_SIZE) {
+      const batch = uids.slice(i, i + INGEST_BATCH_SIZE)
+      const waiting: Array<{ uid: number; source: Buffer; internalDate: string | undefined }> = []
+      for await (const msg of client.fetch(batch.join(','), { uid: true, source: true, internalDate: true }, { uid: true })) {
         if (msg.source) waiting.push({ uid: msg.uid, source: msg.source, internalDate: msg.internalDate ? new Date(msg.internalDate).toISOString() : undefined })
       }
-    }
-    const results: Array<IngestOutcome & { uid: number }> = []
-    for (const m of waiting) {
-      const outcome = await ingestMessage(deps, settings, m.source, m.internalDate)
-      await client.messageMove(String(m.uid), OUTCOME_FOLDERS[outcome.outcome], { uid: true })
-      // No bodies or addresses in logs: the outcome, the reference and the entry numbers only.
-      logger.info({ event: 'mail.ingested', uid: m.uid, outcome: outcome.outcome, kind: outcome.kind, interactions: outcome.interactions, reason: outcome.reason })
-      results.push({ ...outcome, uid: m.uid })
+      const byFolder = new Map<string, number[]>()
+      for (const m of waiting) {
+        const outcome = await ingestMessage(deps, settings, m.source, m.internalDate)
+        const folder = OUTCOME_FOLDERS[outcome.outcome]
+        byFolder.set(folder, [...(byFolder.get(folder) ?? []), m.uid])
+        // No bodies or addresses in logs: the outcome, the reference and the entry numbers only.
+        logger.info({ event: 'mail.ingested', uid: m.uid, outcome: outcome.outcome, kind: outcome.kind, interactions: outcome.interactions, reason: outcome.reason })
+        results.push({ ...outcome, uid: m.uid })
+      }
+      for (const [folder, moved] of byFolder) await client.messageMove(moved.join(','), folder, { uid: true })
     }
     return results
   } finally {
