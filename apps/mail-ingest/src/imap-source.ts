@@ -50,7 +50,10 @@ export async function ingestMailboxOnce(client: ImapFlow, deps: CoreDeps, settin
     const results: Array<IngestOutcome & { uid: number }> = []
     const box = client.mailbox
     if (!box || box.exists === 0) return results
-    const uids = ((await client.search({ all: true }, { uid: true })) || []).sort((a, b) => a - b)
+    // The UIDs first (a small answer), then the sources batch by batch.
+    const uids: number[] = []
+    for await (const msg of client.fetch('1:*', { uid: true })) uids.push(msg.uid)
+    uids.sort((a, b) => a - b)
     for (let i = 0; i < uids.length; i += INGEST_BATCH_SIZE) {
       const batch = uids.slice(i, i + INGEST_BATCH_SIZE)
       const waiting: Array<{ uid: number; source: Buffer; internalDate: string | undefined }> = []
