@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { coreCommands, createCoreDeps, isDomainError, renderText, runCommand, type CommandSpec, type Actor } from '@crm/core'
+import { coreCommands, createCoreDeps, isDomainError, mailReviewCommands, renderText, runCommand, type CommandSpec, type Actor } from '@crm/core'
 import { DatabaseUrlError, openDatabase, type CrmDatabase } from '@crm/db'
 import { readCliConfig } from './config.ts'
 import { dbCommands } from './commands/db-commands.ts'
@@ -58,7 +58,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     // `crm start` runs the production system until stopped: a supervisor, not a command on the database.
     if (flags.words[0] === 'start') return await startWithSignals(flags.words.slice(1), flags.db ? { ...io, env: { ...io.env, DATABASE_URL: flags.db } } : io)
     const config = readCliConfig(io.env, flags.db)
-    const commands = [...cliCommands, ...createMailCommands(config.mail, io.env), ...createReportsCommands(config.databaseUrl, io.env)]
+    const commands = [...cliCommands, ...createMailCommands(config.mail, io.env), ...createReportsCommands(config.databaseUrl, io.env), ...mailReviewCommands]
     const isHelp = flags.words.length === 0 || /^(help|--help|-h)$/.test(flags.words[0]!)
     if (isHelp) {
       // Help needs no database.

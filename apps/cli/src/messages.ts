@@ -120,7 +120,7 @@ export const messages = {
     import: 'import contacts from CSV or vCard',
     export: 'export contacts as CSV or vCard',
     demo: 'demo data and generated test data',
-    mail: 'log email from .eml files or an mbox',
+    mail: 'log email from .eml files or an mbox; review participants no contact matched',
     start: 'run the bot, the ingester and the reports build (npm start)',
     reports: 'build the reports site',
   } as Record<string, string>,

@@ -23,6 +23,8 @@ export interface IngestOutcome {
   interactions: string[]
   externalRef: string | null
   subject: string | null
+  /** Outside participants no contact matched; they wait in the review list. */
+  unmatched: string[]
 }
 
 const FORWARD_MARKER = /forwarded message|begin forwarded|пересылаемое сообщение|переадресованное сообщение|пересланное сообщение|áframsend|áframsent|weitergeleitete nachricht/iu
@@ -57,7 +59,7 @@ function factsOfForward(f: NonNullable<ReturnType<typeof readInlineForward>>): E
  * authenticity, then let core log it. Expected problems become an outcome with a reason; bugs propagate.
  */
 export async function ingestMessage(deps: CoreDeps, settings: IngestSettings, raw: Uint8Array, receivedAt?: string): Promise<IngestOutcome> {
-  const empty = { kind: null, direction: null, contacts: [], interactions: [], externalRef: null, subject: null }
+  const empty = { kind: null, direction: null, contacts: [], interactions: [], externalRef: null, subject: null, unmatched: [] }
   let message: ParsedMessage
   try {
     message = await parseMessage(raw)

@@ -31,3 +31,4 @@ export type { PipelineCell, ClosedCell, CreatedCell, InteractionDayCell, StaleOp
 export * as requestClaims from './queries/request-claims.ts'
 export * as contactFacts from './queries/contact-facts.ts'
 export type { ContactFactsRow } from './queries/contact-facts.ts'
+export * as mailReview from './queries/mail-review.ts'

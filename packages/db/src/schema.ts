@@ -363,6 +363,28 @@ export interface MailAckTable {
   created_at: string
 }
 
+/** An outside participant of a logged-for message that matched no contact, waiting for a person to decide. */
+export interface MailReviewItemTable {
+  id: Generated<number>
+  external_ref: string
+  address: string
+  name: string | null
+  direction: 'inbound' | 'outbound'
+  template_code: string
+  subject: string
+  occurred_at: string
+  salesperson_code: string | null
+  logged_by: string | null
+  note: string | null
+  attachments: string | null
+  status: 'waiting' | 'assigned' | 'created' | 'dismissed'
+  contact_no: string | null
+  interaction_no: string | null
+  created_at: string
+  resolved_at: string | null
+  resolved_by: string | null
+}
+
 export interface Database {
   setup: SetupTable
   number_series: NumberSeriesTable
@@ -398,6 +420,7 @@ export interface Database {
   email_outbox: EmailOutboxTable
   slack_requests: RequestClaimTable
   mail_acks: MailAckTable
+  mail_review_items: MailReviewItemTable
 }
 
 export type SetupRow = Selectable<SetupTable>
@@ -433,3 +456,4 @@ export type SegmentStepRow = Selectable<SegmentStepTable>
 export type SavedSegmentCriteriaRow = Selectable<SavedSegmentCriteriaTable>
 export type EmailOutboxRow = Selectable<EmailOutboxTable>
 export type MailAckRow = Selectable<MailAckTable>
+export type MailReviewItemRow = Selectable<MailReviewItemTable>

@@ -12,7 +12,7 @@ import { toContact } from '../contacts/contact.ts'
 import type { CommandContext, CommandSpec, OptionSpec, ParsedInput } from './spec.ts'
 import { messageView, type ResultView } from './views.ts'
 
-const FIELD_OPTIONS: OptionSpec[] = [
+export const FIELD_OPTIONS: OptionSpec[] = [
   { name: 'first-name', type: 'string', description: 'first name (persons)' },
   { name: 'middle-name', type: 'string', description: 'middle name (persons)' },
   { name: 'surname', type: 'string', description: 'surname (persons)' },
@@ -71,7 +71,7 @@ const CLASSIFICATION_OPTIONS: OptionSpec[] = [
   { name: 'profile', type: 'list', description: 'profile answer as question=answer' },
 ]
 
-function fieldsFrom(input: ParsedInput): ContactFields {
+export function fieldsFrom(input: ParsedInput): ContactFields {
   const fields: ContactFields = {}
   for (const [option, field] of Object.entries(OPTION_TO_FIELD)) {
     const value = input.options[option]

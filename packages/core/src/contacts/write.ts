@@ -242,7 +242,8 @@ export async function checkNewContact(deps: CoreDeps, actor: Actor, input: Creat
   throw new Error('unreachable: the dry run always rolls back')
 }
 
-async function insertContact(trx: Executor, actor: Actor, input: CreateContactInput, now: string): Promise<CreateContactResult> {
+/** The insert of createContact inside a transaction the caller opened. */
+export async function insertContact(trx: Executor, actor: Actor, input: CreateContactInput, now: string): Promise<CreateContactResult> {
   const fields = await validateContactFields(trx, pickFields(input))
   const type = input.type
   completeNewContactName(type, fields)

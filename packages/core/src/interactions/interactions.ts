@@ -139,84 +139,7 @@ export async function logInteraction(deps: CoreDeps, actor: Actor, input: LogInt
     if (existing) return { interaction: toInteraction(existing), alreadyLogged: true }
   }
   try {
-    return await db.transaction().execute(async (trx) => {
-      const contact = await contacts.find(trx, contactNo)
-      if (!contact || contact.erased_at) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${contactNo}. Find the number with: contact find <name>`, { field: 'contact' })
-      if (contact.privacy_blocked) throw new DomainError('PRIVACY_BLOCKED', `${contact.no} (${contact.name}) is privacy blocked and cannot be used in new interactions.`, { field: 'contact' })
-      const template = await requireTemplate(trx, input.templateCode)
-      const setup = await setupQueries.get(trx)
-      const subject = cleanText(input.subject)
-      if (!subject) throw invalidField('subject', 'Give a subject for the interaction.', `log ${contact.no} ${template.code} "Follow-up call"`)
-      if ([...subject].length > 250) throw invalidField('subject', `The subject is ${[...subject].length} characters long; at most 250 are allowed.`)
-      const occurredAt = input.date ? parseDateTime(input.date, 'date') : now.toISOString()
-      const duration = input.durationMin ?? template.unit_duration_min
-      if (!Number.isInteger(duration) || duration < 0 || duration > 100000) throw invalidField('duration', `The duration is whole minutes from 0, not ${input.durationMin}.`, '--duration 15')
-      const currency = setup.currency_code
-      const costMinor = input.cost !== undefined ? parseMoney(input.cost, currency, 'cost') : Number(template.unit_cost_minor)
-      if (costMinor < 0) throw invalidField('cost', 'The cost cannot be negative.', '--cost 2.50')
-      let evaluation: Evaluation | null = null
-      if (input.evaluation !== undefined) {
-        const e = input.evaluation.trim().toLowerCase().replace(/[_\s]+/g, '-')
-        if (!(EVALUATIONS as readonly string[]).includes(e)) throw invalidField('evaluation', `The evaluation is one of ${EVALUATIONS.join(', ')}, not "${input.evaluation}".`, '--evaluation positive')
-        evaluation = e as Evaluation
-      }
-      let opportunityNo: string | null = null
-      if (input.opportunityNo) {
-        opportunityNo = input.opportunityNo.trim().toUpperCase()
-        if (!(await opportunities.find(trx, opportunityNo))) throw invalidField('opportunity', `There is no opportunity ${opportunityNo}.`, '--opportunity OP000001')
-      }
-      const campaignNo = input.campaignNo ? input.campaignNo.trim().toUpperCase() : null
-      if (campaignNo && !(await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst())) {
-        throw invalidField('campaign', `There is no campaign ${campaignNo}. See them with: campaign list`, '--campaign CP0001')
-      }
-      if (input.campaignResponse && !campaignNo) {
-        throw invalidField('response', 'A response answers a campaign: give the campaign with --campaign, or record it with "campaign respond".', `log ${contact.no} ${template.code} "Wants a quote" --campaign CP0001 --response`)
-      }
-      const segmentNo = input.segmentNo ? input.segmentNo.trim().toUpperCase() : null
-      if (segmentNo && !(await trx.selectFrom('segments').select('no').where('no', '=', segmentNo).executeTakeFirst())) {
-        throw invalidField('segment', `There is no segment ${segmentNo}. See them with: segment list`, '--segment SG00001')
-      }
-      let salespersonCode = actor.salespersonCode ?? contact.salesperson_code
-      if (input.salespersonCode) {
-        salespersonCode = input.salespersonCode.trim().toUpperCase()
-        if (!(await salespeople.find(trx, salespersonCode))) throw invalidField('salesperson', `There is no salesperson ${salespersonCode}.`)
-      }
-      if (!isCurrencyCode(currency)) throw new DomainError('BAD_SETUP', `The setup currency ${currency} is not a currency code.`)
-      const no = await numberSeries.takeNext(trx, 'INTERACTION', now.toISOString())
-      await interactions.insert(trx, {
-        no,
-        contact_no: contact.no,
-        contact_company_no: contact.type === 'person' ? contact.company_no : null,
-        template_code: template.code,
-        group_code: template.group_code,
-        channel: template.channel,
-        occurred_at: occurredAt,
-        subject,
-        description: cleanText(input.note),
-        salesperson_code: salespersonCode ?? null,
-        cost_minor: costMinor,
-        currency_code: currency,
-        duration_min: duration,
-        attempt_failed: input.attemptFailed ? 1 : 0,
-        initiated_by: input.initiatedBy ?? template.initiated_by,
-        information_flow: input.informationFlow ?? template.information_flow,
-        evaluation,
-        opportunity_no: opportunityNo,
-        campaign_no: campaignNo,
-        segment_no: segmentNo,
-        // A response template only makes a response where there is a campaign to answer.
-        campaign_response: campaignNo && (input.campaignResponse || template.campaign_response) ? 1 : 0,
-        source: input.source ?? 'manual',
-        external_ref: externalRef,
-        attachments: input.attachments?.length ? JSON.stringify(input.attachments) : null,
-        canceled: 0,
-        canceled_at: null,
-        created_at: now.toISOString(),
-        created_by: actor.id,
-      })
-      const row = await interactions.find(trx, no)
-      return { interaction: toInteraction(row!), alreadyLogged: false }
-    })
+    return await db.transaction().execute(async (trx) => ({ interaction: await insertInteraction(trx, actor, input, now), alreadyLogged: false }))
   } catch (error) {
     // Two deliveries of the same message raced: the unique (contact, reference) index kept one; return it.
     if (externalRef && isUniqueViolation(error)) {
@@ -225,6 +148,91 @@ export async function logInteraction(deps: CoreDeps, actor: Actor, input: LogInt
     }
     throw error
   }
+}
+
+/**
+ * The insert of logInteraction inside a transaction the caller opened (so another change can commit or roll
+ * back with it); the caller checks the external reference first.
+ */
+export async function insertInteraction(trx: Executor, actor: Actor, input: LogInteractionInput, now: Date): Promise<Interaction> {
+  const externalRef = cleanText(input.externalRef)
+  const contactNo = input.contactNo.trim().toUpperCase()
+  const contact = await contacts.find(trx, contactNo)
+  if (!contact || contact.erased_at) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${contactNo}. Find the number with: contact find <name>`, { field: 'contact' })
+  if (contact.privacy_blocked) throw new DomainError('PRIVACY_BLOCKED', `${contact.no} (${contact.name}) is privacy blocked and cannot be used in new interactions.`, { field: 'contact' })
+  const template = await requireTemplate(trx, input.templateCode)
+  const setup = await setupQueries.get(trx)
+  const subject = cleanText(input.subject)
+  if (!subject) throw invalidField('subject', 'Give a subject for the interaction.', `log ${contact.no} ${template.code} "Follow-up call"`)
+  if ([...subject].length > 250) throw invalidField('subject', `The subject is ${[...subject].length} characters long; at most 250 are allowed.`)
+  const occurredAt = input.date ? parseDateTime(input.date, 'date') : now.toISOString()
+  const duration = input.durationMin ?? template.unit_duration_min
+  if (!Number.isInteger(duration) || duration < 0 || duration > 100000) throw invalidField('duration', `The duration is whole minutes from 0, not ${input.durationMin}.`, '--duration 15')
+  const currency = setup.currency_code
+  const costMinor = input.cost !== undefined ? parseMoney(input.cost, currency, 'cost') : Number(template.unit_cost_minor)
+  if (costMinor < 0) throw invalidField('cost', 'The cost cannot be negative.', '--cost 2.50')
+  let evaluation: Evaluation | null = null
+  if (input.evaluation !== undefined) {
+    const e = input.evaluation.trim().toLowerCase().replace(/[_\s]+/g, '-')
+    if (!(EVALUATIONS as readonly string[]).includes(e)) throw invalidField('evaluation', `The evaluation is one of ${EVALUATIONS.join(', ')}, not "${input.evaluation}".`, '--evaluation positive')
+    evaluation = e as Evaluation
+  }
+  let opportunityNo: string | null = null
+  if (input.opportunityNo) {
+    opportunityNo = input.opportunityNo.trim().toUpperCase()
+    if (!(await opportunities.find(trx, opportunityNo))) throw invalidField('opportunity', `There is no opportunity ${opportunityNo}.`, '--opportunity OP000001')
+  }
+  const campaignNo = input.campaignNo ? input.campaignNo.trim().toUpperCase() : null
+  if (campaignNo && !(await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst())) {
+    throw invalidField('campaign', `There is no campaign ${campaignNo}. See them with: campaign list`, '--campaign CP0001')
+  }
+  if (input.campaignResponse && !campaignNo) {
+    throw invalidField('response', 'A response answers a campaign: give the campaign with --campaign, or record it with "campaign respond".', `log ${contact.no} ${template.code} "Wants a quote" --campaign CP0001 --response`)
+  }
+  const segmentNo = input.segmentNo ? input.segmentNo.trim().toUpperCase() : null
+  if (segmentNo && !(await trx.selectFrom('segments').select('no').where('no', '=', segmentNo).executeTakeFirst())) {
+    throw invalidField('segment', `There is no segment ${segmentNo}. See them with: segment list`, '--segment SG00001')
+  }
+  let salespersonCode = actor.salespersonCode ?? contact.salesperson_code
+  if (input.salespersonCode) {
+    salespersonCode = input.salespersonCode.trim().toUpperCase()
+    if (!(await salespeople.find(trx, salespersonCode))) throw invalidField('salesperson', `There is no salesperson ${salespersonCode}.`)
+  }
+  if (!isCurrencyCode(currency)) throw new DomainError('BAD_SETUP', `The setup currency ${currency} is not a currency code.`)
+  const no = await numberSeries.takeNext(trx, 'INTERACTION', now.toISOString())
+  await interactions.insert(trx, {
+    no,
+    contact_no: contact.no,
+    contact_company_no: contact.type === 'person' ? contact.company_no : null,
+    template_code: template.code,
+    group_code: template.group_code,
+    channel: template.channel,
+    occurred_at: occurredAt,
+    subject,
+    description: cleanText(input.note),
+    salesperson_code: salespersonCode ?? null,
+    cost_minor: costMinor,
+    currency_code: currency,
+    duration_min: duration,
+    attempt_failed: input.attemptFailed ? 1 : 0,
+    initiated_by: input.initiatedBy ?? template.initiated_by,
+    information_flow: input.informationFlow ?? template.information_flow,
+    evaluation,
+    opportunity_no: opportunityNo,
+    campaign_no: campaignNo,
+    segment_no: segmentNo,
+    // A response template only makes a response where there is a campaign to answer.
+    campaign_response: campaignNo && (input.campaignResponse || template.campaign_response) ? 1 : 0,
+    source: input.source ?? 'manual',
+    external_ref: externalRef,
+    attachments: input.attachments?.length ? JSON.stringify(input.attachments) : null,
+    canceled: 0,
+    canceled_at: null,
+    created_at: now.toISOString(),
+    created_by: actor.id,
+  })
+  const row = await interactions.find(trx, no)
+  return toInteraction(row!)
 }
 
 export interface InteractionHistory {

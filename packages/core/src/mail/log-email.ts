@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { contacts, salespeople, type ContactRow, type Executor } from '@crm/db'
+import { contacts, mailReview, salespeople, type ContactRow, type Executor } from '@crm/db'
 import type { CoreDeps } from '../deps.ts'
 import { isDomainError } from '../errors.ts'
 import { logInteraction } from '../interactions/interactions.ts'
@@ -69,7 +69,7 @@ export interface LogEmailResult {
   contacts: string[]
   interactions: string[]
   externalRef: string | null
-  /** External participants that matched no contact (nor a company by domain). */
+  /** Outside participants no contact matched: they wait in the review list (`mail unmatched`). */
   unmatched: string[]
 }
 
@@ -200,10 +200,10 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
 
   const free = new Set(policy.freeMailDomains.map((d) => d.toLowerCase()))
   const matched: ContactRow[] = []
+  const unmatched: string[] = []
   const add = (rows: ContactRow[]) => {
     for (const row of rows) if (!row.privacy_blocked && !matched.some((m) => m.no === row.no)) matched.push(row)
   }
-  const unmatched: string[] = []
   for (const address of external) {
     const byEmail = await contacts.listByEmail(db, address)
     if (byEmail.length) {
@@ -212,12 +212,24 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
     }
     const domain = emailDomain(address)
     const byDomain = domain && !free.has(domain) ? await contacts.listCompaniesByDomain(db, domain) : []
-    if (byDomain.length) add(byDomain)
-    else unmatched.push(address)
+    add(byDomain)
+    if (byDomain.length === 0) unmatched.push(address)
   }
-  if (matched.length === 0) return result('unmatched', `No contact has the address ${external.join(', ')} (or a company its domain).`, { ...base, unmatched })
 
   const template = direction === 'inbound' ? (policy.inboundTemplate ?? 'EMAIL-IN') : (policy.outboundTemplate ?? 'EMAIL-OUT')
+  const subject = cleanEmailSubject(original.subject)
+  const occurredAt = isoSeconds(original.date) ?? isoSeconds(input.receivedAt) ?? deps.clock().toISOString().slice(0, 19) + 'Z'
+  // Participants nobody matched wait for a person (`mail unmatched`) with what is needed to log them later;
+  // the same message ingested again adds nothing there.
+  if (unmatched.length) {
+    const names = new Map([original.from, ...original.to, ...original.cc].map((a) => [normalizeEmail(a?.address) ?? '', a?.name?.trim() || null]))
+    await mailReview.insertMissing(db, unmatched.map((address) => ({
+      external_ref: externalRef, address, name: names.get(address) ?? null, direction, template_code: template, subject, occurred_at: occurredAt,
+      salesperson_code: salespersonCode ?? null, logged_by: loggedBy, note: input.forwarded?.note ? input.forwarded.note.slice(0, 2000) : null,
+      attachments: original.attachments.length ? JSON.stringify(original.attachments) : null, status: 'waiting' as const, created_at: deps.clock().toISOString(),
+    })))
+  }
+  if (matched.length === 0) return result('unmatched', `No contact has the address ${external.join(', ')} (or a company its domain); waiting for review: mail unmatched`, { ...base, unmatched })
   const actor = { id: `mail:${loggedBy}`, salespersonCode, isAdmin: false }
   const interactionNos: string[] = []
   const contactNos: string[] = []
@@ -227,8 +239,8 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
       const logged = await logInteraction(deps, actor, {
         contactNo: contact.no,
         templateCode: template,
-        subject: cleanEmailSubject(original.subject),
-        date: isoSeconds(original.date) ?? isoSeconds(input.receivedAt) ?? deps.clock().toISOString().slice(0, 19) + 'Z',
+        subject,
+        date: occurredAt,
         informationFlow: direction,
         initiatedBy: direction === 'outbound' ? 'us' : 'them',
         source: 'email',

@@ -6,6 +6,7 @@ import * as searchProbeIndex from './0003-search-probe-index.ts'
 import * as segmentsCampaigns from './0004-segments-campaigns.ts'
 import * as slackRequests from './0005-slack-requests.ts'
 import * as mailOutbox from './0006-mail-outbox.ts'
+import * as mailReview from './0007-mail-review.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-segments-campaigns': segmentsCampaigns,
   '0005-slack-requests': slackRequests,
   '0006-mail-outbox': mailOutbox,
+  '0007-mail-review': mailReview,
 }
 
 class CodeMigrationProvider implements MigrationProvider {

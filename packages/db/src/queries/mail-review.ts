@@ -1,0 +1,45 @@
+import type { Insertable } from 'kysely'
+import type { MailReviewItemRow, MailReviewItemTable } from '../schema.ts'
+import type { Executor } from './executor.ts'
+
+/** Adds waiting items; an item already known for the same message and address (any status) is kept as it is. */
+export async function insertMissing(db: Executor, rows: Array<Insertable<MailReviewItemTable>>): Promise<void> {
+  if (rows.length === 0) return
+  await db.insertInto('mail_review_items').values(rows).onConflict((oc) => oc.columns(['external_ref', 'address']).doNothing()).execute()
+}
+
+/** One item by id or undefined. */
+export async function find(db: Executor, id: number): Promise<MailReviewItemRow | undefined> {
+  return db.selectFrom('mail_review_items').selectAll().where('id', '=', id).executeTakeFirst()
+}
+
+/** Items in id order, waiting ones only unless `all`. */
+export async function list(db: Executor, filter: { all?: boolean; limit?: number } = {}): Promise<MailReviewItemRow[]> {
+  return db
+    .selectFrom('mail_review_items')
+    .selectAll()
+    .$if(!filter.all, (q) => q.where('status', '=', 'waiting'))
+    .orderBy('id')
+    .limit(filter.limit ?? 1000)
+    .execute()
+}
+
+/** Number of waiting items. */
+export async function countWaiting(db: Executor): Promise<number> {
+  const row = await db.selectFrom('mail_review_items').select((eb) => eb.fn.countAll<number | string>().as('n')).where('status', '=', 'waiting').executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/**
+ * Marks a waiting item handled; returns false when it was no longer waiting. Run first in the transaction that
+ * logs the entry: the row lock makes a concurrent second decision wait and then find it handled.
+ */
+export async function claim(db: Executor, id: number, patch: { status: 'assigned' | 'created' | 'dismissed'; resolved_at: string; resolved_by: string }): Promise<boolean> {
+  const result = await db.updateTable('mail_review_items').set(patch).where('id', '=', id).where('status', '=', 'waiting').executeTakeFirst()
+  return Number(result.numUpdatedRows) === 1
+}
+
+/** Records which contact and entry an item was logged on. */
+export async function setLogged(db: Executor, id: number, contactNo: string, interactionNo: string): Promise<void> {
+  await db.updateTable('mail_review_items').set({ contact_no: contactNo, interaction_no: interactionNo }).where('id', '=', id).execute()
+}
