@@ -1,6 +1,10 @@
 // A small run of every benchmark, so `npm run bench` cannot rot between full runs. Timings are not asserted
 // (benchmarks judge speed); the data they measure on and the shape of what they report are.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { openDatabase } from '@crm/db'
 import { createTestDatabase, describeEachDialect } from '@crm/db/testing'
 import { formatTable, runBenchmarks } from '../src/bench/run.ts'
 import { SMOKE_SIZES } from '../src/bench/benchmarks.ts'
@@ -10,7 +14,7 @@ import { createCoreDeps, generateContacts, getForecast } from '@crm/core'
 describeEachDialect('benchmarks (smoke run)', (dialect) => {
   it('measures search, logging, advancing and the forecast with a baseline each', async () => {
     const sizes = { ...SMOKE_SIZES, contacts: 120, segmentContacts: 150, samples: 8 }
-    const run = await runBenchmarks(sizes, [{ dialect, open: () => createTestDatabase(dialect) }], () => {}, () => createTestDatabase(dialect))
+    const run = await runBenchmarks(sizes, [{ dialect, open: () => createTestDatabase(dialect) }], () => {}, () => createTestDatabase(dialect), { only: ['segments', 'search', 'activity', 'segment-log'] })
     expect(run.results.map((r) => r.benchmark)).toEqual(['segment build', 'contact search', 'interaction log', 'opportunity stage', 'forecast', 'segment log'])
     for (const r of run.results) {
       expect(r.dialect).toBe(dialect)
@@ -22,6 +26,36 @@ describeEachDialect('benchmarks (smoke run)', (dialect) => {
     expect(table).toContain('contact find, 10 results')
     expect(table.split('\n')).toHaveLength(2 + run.results.length)
   })
+
+  it('builds the reports from segments and campaigns seeded set-based, and the baseline with as many pages', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'crm-bench-reports-'))
+    let lines = 0
+    try {
+      const sizes = { ...SMOKE_SIZES, contacts: 120, interactionsPerContact: 2, reportSegments: 6, reportCampaigns: 2 }
+      const open = async () => {
+        const database = dialect === 'sqlite' ? await openDatabase(`sqlite:${join(work, 'bench.sqlite')}`) : await createTestDatabase(dialect)
+        const close = database.close
+        database.close = async () => {
+          lines = Number((await database.db.selectFrom('segment_lines').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+          await close()
+        }
+        return database
+      }
+      const run = await runBenchmarks(sizes, [{ dialect, open }], () => {}, undefined, { only: ['reports'], workDir: work })
+      expect(run.skipped).toEqual([])
+      expect(run.results).toHaveLength(1)
+      const r = run.results[0]!
+      // Overview, pipeline, activity, segments, campaigns + one page per segment (all under 500 lines) + one per campaign.
+      expect(r.measure).toMatch(/^crm reports build: 13 pages, \d+ CSV/)
+      expect(r.baseline).toBe('Astro, 13 pages from static data')
+      expect(r.size).toBe(`120 contacts, ${r.size.match(/(\d+) interactions/)![1]} interactions, 6 segments (${lines} lines), 2 campaigns`)
+      expect(lines).toBeGreaterThan(0)
+      expect(r.p95 > 0 && r.baselineP95 > 0 && Number.isFinite(r.ratio)).toBe(true)
+      expect(run.notes[0]).toMatch(/^reports build \w+: 13 pages and \d+ CSV files in [\d.]+ s, peak RSS \d+ MB \(goal < 120 s, < 2048 MB\); baseline Astro 13 static pages in [\d.]+ s, peak RSS \d+ MB; ratio [\d.]+x$/)
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   it('seeds interactions and opportunities set-based, consistent with the forecast', async () => {
     const database = await createTestDatabase(dialect)

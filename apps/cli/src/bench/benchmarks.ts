@@ -32,10 +32,13 @@ export interface BenchSizes {
   interactionsPerContact: number
   /** Timed calls per measure. */
   samples: number
+  /** Segments and campaigns seeded for the reports build. */
+  reportSegments: number
+  reportCampaigns: number
 }
 
-export const FULL_SIZES: BenchSizes = { contacts: 100_000, segmentContacts: 1_000_000, interactionsPerContact: 10, samples: 400 }
-export const SMOKE_SIZES: BenchSizes = { contacts: 300, segmentContacts: 400, interactionsPerContact: 2, samples: 20 }
+export const FULL_SIZES: BenchSizes = { contacts: 100_000, segmentContacts: 1_000_000, interactionsPerContact: 10, samples: 400, reportSegments: 200, reportCampaigns: 50 }
+export const SMOKE_SIZES: BenchSizes = { contacts: 300, segmentContacts: 400, interactionsPerContact: 2, samples: 20, reportSegments: 12, reportCampaigns: 4 }
 
 const ACTOR: Actor = { id: 'bench', isAdmin: true }
 

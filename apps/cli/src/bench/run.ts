@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark of the project on SQLite and on a throw-away PostgreSQL cluster, one table
 // on stdout and bench/results.json. Usage: npm run bench [-- --smoke] [--dialects sqlite,postgres] [--contacts N]
+// [--only reports,search,...]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -9,6 +10,11 @@ import { openDatabase, type CrmDatabase, type DialectName } from '@crm/db'
 import { findPgBinaries, startPgCluster, type PgCluster } from '@crm/db/pg-cluster'
 import { benchActivity, benchSearch, benchSegmentLog, benchSegments, FULL_SIZES, loadContacts, SMOKE_SIZES, type BenchResult, type BenchSizes } from './benchmarks.ts'
 import { timeOnce } from './stats.ts'
+import { benchReports } from './reports-bench.ts'
+
+/** The benchmark groups `--only` chooses from. */
+export const BENCH_GROUPS = ['segments', 'search', 'activity', 'reports', 'segment-log'] as const
+export type BenchGroup = (typeof BENCH_GROUPS)[number]
 
 const root = resolve(import.meta.dirname, '../../../..')
 
@@ -17,6 +23,8 @@ export interface BenchRun {
   results: BenchResult[]
   setup: Array<{ dialect: DialectName; step: string; seconds: number }>
   skipped: Array<{ dialect: DialectName; reason: string }>
+  /** Lines printed under the table (the reports build's pages, times and peak memory). */
+  notes: string[]
 }
 
 /** Runs every benchmark on a fresh database of each dialect; `open` supplies the database. */
@@ -25,9 +33,11 @@ export async function runBenchmarks(
   dialects: Array<{ dialect: DialectName; open: () => Promise<CrmDatabase> }>,
   log: (line: string) => void = () => {},
   segmentsOn?: () => Promise<CrmDatabase>,
+  options: { only?: readonly BenchGroup[]; workDir?: string } = {},
 ): Promise<BenchRun> {
-  const run: BenchRun = { sizes, results: [], setup: [], skipped: [] }
-  if (segmentsOn) {
+  const run: BenchRun = { sizes, results: [], setup: [], skipped: [], notes: [] }
+  const want = (group: BenchGroup) => !options.only || options.only.includes(group)
+  if (segmentsOn && want('segments')) {
     const database = await segmentsOn()
     try {
       log(`${database.dialect}: generating ${sizes.segmentContacts} contacts for the segment benchmarks`)
@@ -43,12 +53,27 @@ export async function runBenchmarks(
     try {
       log(`${dialect}: generating ${sizes.contacts} contacts`)
       run.setup.push({ dialect, step: `generate ${sizes.contacts} contacts`, seconds: (await timeOnce(() => loadContacts(database, sizes))) / 1000 })
-      log(`${dialect}: contact search`)
-      run.results.push(...(await benchSearch(database, sizes)))
-      log(`${dialect}: seeding ${sizes.contacts * sizes.interactionsPerContact} interactions and ${sizes.contacts} opportunities, then logging, advancing, forecasting`)
-      run.results.push(...(await benchActivity(database, sizes)))
-      log(`${dialect}: logging a segment of every contact`)
-      run.results.push(...(await benchSegmentLog(database)))
+      if (want('search')) {
+        log(`${dialect}: contact search`)
+        run.results.push(...(await benchSearch(database, sizes)))
+      }
+      if (want('activity')) {
+        log(`${dialect}: seeding ${sizes.contacts * sizes.interactionsPerContact} interactions and ${sizes.contacts} opportunities, then logging, advancing, forecasting`)
+        run.results.push(...(await benchActivity(database, sizes)))
+      }
+      if (want('reports')) {
+        // The build runs in its own process, so it needs a database it can open by URL.
+        if (database.displayUrl.includes(':memory:') || !options.workDir) run.skipped.push({ dialect, reason: 'reports build: needs a database file or server and a work folder' })
+        else {
+          const reports = await benchReports(database, database.displayUrl, { segments: sizes.reportSegments, campaigns: sizes.reportCampaigns, interactionsPerContact: sizes.interactionsPerContact }, join(options.workDir, `reports-${dialect}`), log)
+          run.results.push(reports.result)
+          run.notes.push(...reports.notes)
+        }
+      }
+      if (want('segment-log')) {
+        log(`${dialect}: logging a segment of every contact`)
+        run.results.push(...(await benchSegmentLog(database)))
+      }
     } finally {
       await database.close()
     }
@@ -81,8 +106,11 @@ export function formatTable(results: readonly BenchResult[]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, 'segment-contacts': { type: 'string' }, out: { type: 'string' } },
+    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, 'segment-contacts': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' } },
   })
+  const only = values.only?.split(',').map((g) => g.trim()).filter(Boolean)
+  const unknown = only?.filter((g) => !(BENCH_GROUPS as readonly string[]).includes(g)) ?? []
+  if (unknown.length) throw new Error(`--only takes ${BENCH_GROUPS.join(', ')} (comma-separated), not "${unknown.join(', ')}"`)
   const sizes: BenchSizes = { ...(values.smoke ? SMOKE_SIZES : FULL_SIZES) }
   if (values.contacts) {
     const n = Number(values.contacts)
@@ -121,9 +149,10 @@ async function main(): Promise<void> {
   }
   try {
     const segmentsOn = wanted.includes('sqlite') ? () => openDatabase(`sqlite:${join(work, 'segments.sqlite')}`) : undefined
-    const run = await runBenchmarks(sizes, dialects, (line) => console.error(`bench: ${line}`), segmentsOn)
+    const run = await runBenchmarks(sizes, dialects, (line) => console.error(`bench: ${line}`), segmentsOn, { ...(only ? { only: only as BenchGroup[] } : {}), workDir: work })
     run.skipped.push(...skipped)
     console.log(formatTable(run.results))
+    for (const note of run.notes) console.log(note)
     for (const s of run.setup) console.log(`setup ${s.dialect}: ${s.step} took ${s.seconds.toFixed(1)} s`)
     const out = resolve(values.out ?? join(root, 'bench', 'results.json'))
     mkdirSync(join(out, '..'), { recursive: true })
