@@ -1,4 +1,4 @@
-import { App } from '@slack/bolt'
+import { App, type Receiver } from '@slack/bolt'
 import { register as registerClaimRequest } from './claim-request.ts'
 import { register as registerContactActions } from './actions/contact-actions.ts'
 import { register as registerCrmCommand } from './commands/crm-command.ts'
@@ -8,12 +8,15 @@ import { register as registerLogShortcut } from './shortcuts/log-to-crm.ts'
 import { register as registerModalSubmissions } from './views/modal-submissions.ts'
 import { boltLogger } from './logger.ts'
 
-/** Builds the Bolt app: Socket Mode with an app token, else HTTP on /slack/events verified by the signing secret. */
-export function createBotApp(deps: BotDeps): App {
+/**
+ * Builds the Bolt app: Socket Mode with an app token, else HTTP on /slack/events verified by the signing secret.
+ * A `receiver` replaces both (the benchmark wraps Bolt's HTTPReceiver to time requests inside the server).
+ */
+export function createBotApp(deps: BotDeps, receiver?: Receiver): App {
   const { config } = deps
   const app = new App({
     token: config.botToken,
-    ...(config.appToken ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret! }),
+    ...(receiver ? { receiver } : config.appToken ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret! }),
     ...(config.slackApiUrl ? { clientOptions: { slackApiUrl: config.slackApiUrl } } : {}),
     logger: boltLogger(deps.log),
   })

@@ -74,6 +74,21 @@ describeEachDialect('benchmarks (smoke run)', (dialect) => {
   })
 })
 
+describe('Slack bot benchmark (smoke run)', () => {
+  it('times /crm contact show, contact find and opp next to the ack and to the answer, against a bare Bolt app', async () => {
+    const sizes = { ...SMOKE_SIZES, contacts: 120, samples: 10 }
+    const run = await runBenchmarks(sizes, [{ dialect: 'sqlite', open: () => createTestDatabase('sqlite') }], () => {}, undefined, { only: ['slack'] })
+    expect(run.results.map((r) => r.measure)).toEqual(['contact show', 'contact find', 'opp next'].flatMap((c) => [`/crm ${c} -> ack`, `/crm ${c} -> response`]))
+    for (const r of run.results) {
+      expect(r).toMatchObject({ benchmark: 'slack bot', dialect: 'sqlite', goalMs: 50, samples: 10, baseline: 'bare Bolt app, ack only' })
+      expect(r.size).toMatch(/^120 contacts, 240 interactions$/)
+      expect(Number.isFinite(r.p95) && r.p95 >= r.p50 && r.baselineP95 > 0).toBe(true)
+    }
+    const byMeasure = Object.fromEntries(run.results.map((r) => [r.measure, r]))
+    expect(byMeasure['/crm contact show -> response']!.p50).toBeGreaterThanOrEqual(byMeasure['/crm contact show -> ack']!.p50)
+  })
+})
+
 describe('bench table', () => {
   it('marks a missed goal', () => {
     const row = { benchmark: 'x', dialect: 'sqlite' as const, size: 's', measure: 'm', goalMs: 1, p50: 2, p95: 3, samples: 1, baseline: 'b', baselineP95: 1, ratio: 3, pass: false }
