@@ -86,6 +86,9 @@ export interface ContactTable {
   phone_digits: string | null
   mobile_digits: string | null
   website_domain: string | null
+  /** Company size (migration 0008): employees, and annual revenue in minor units of the setup currency. */
+  employees: number | null
+  annual_revenue_minor: number | null
   erased_at: string | null
   created_at: string
   modified_at: string

@@ -35,6 +35,8 @@ export const FIELD_OPTIONS: OptionSpec[] = [
   { name: 'territory', type: 'string', description: 'territory code' },
   { name: 'privacy-blocked', type: 'bool', description: 'privacy blocked: not used in new interactions, segments or opportunities' },
   { name: 'exclude-from-segments', type: 'bool', description: 'never added to a segment' },
+  { name: 'employees', type: 'string', description: 'number of employees (company size), e.g. 50' },
+  { name: 'annual-revenue', type: 'string', description: 'annual revenue in the setup currency, e.g. 1500000' },
 ]
 
 const OPTION_TO_FIELD: Record<string, keyof ContactFields> = {
@@ -60,6 +62,8 @@ const OPTION_TO_FIELD: Record<string, keyof ContactFields> = {
   territory: 'territoryCode',
   'privacy-blocked': 'privacyBlocked',
   'exclude-from-segments': 'excludeFromSegments',
+  employees: 'employees',
+  'annual-revenue': 'annualRevenue',
   name: 'name',
 }
 

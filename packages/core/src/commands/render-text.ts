@@ -61,6 +61,7 @@ function renderContact(details: ContactDetails): string {
   add('Language', c.languageCode)
   add('Salesperson', c.salespersonCode ? `${c.salespersonCode}${details.salespersonName ? ` ${details.salespersonName}` : ''}` : null)
   add('Territory', c.territoryCode)
+  add('Company size', [c.employees !== null ? `${c.employees} employees` : null, c.annualRevenueMinor !== null ? `revenue ${formatMoney(c.annualRevenueMinor, details.facts.currency)} ${details.facts.currency}` : null].filter(Boolean).join(', '))
   const cls = details.classifications
   add('Relations', cls['business-relation'].join(', '))
   add('Industry', cls['industry-group'].join(', '))

@@ -30,6 +30,9 @@ export interface Contact {
   territoryCode: string | null
   privacyBlocked: boolean
   excludeFromSegments: boolean
+  /** Company size: number of employees, and annual revenue in minor units of the setup currency. */
+  employees: number | null
+  annualRevenueMinor: number | null
   erasedAt: string | null
   createdAt: string
   modifiedAt: string
@@ -60,6 +63,10 @@ export interface ContactFields {
   territoryCode?: string | null
   privacyBlocked?: boolean
   excludeFromSegments?: boolean
+  /** Number of employees (a whole number, as typed or a number). */
+  employees?: string | number | null
+  /** Annual revenue as typed ("1,500,000.00"); validated into minor units of the setup currency. */
+  annualRevenue?: string | number | null
 }
 
 /** Codes to link to a contact, by classification. */
@@ -101,6 +108,8 @@ export function toContact(row: ContactRow): Contact {
     territoryCode: row.territory_code,
     privacyBlocked: row.privacy_blocked === 1,
     excludeFromSegments: row.exclude_from_segments === 1,
+    employees: row.employees ?? null,
+    annualRevenueMinor: row.annual_revenue_minor === null || row.annual_revenue_minor === undefined ? null : Number(row.annual_revenue_minor),
     erasedAt: row.erased_at,
     createdAt: row.created_at,
     modifiedAt: row.modified_at,
@@ -135,4 +144,6 @@ export const FIELD_COLUMNS = {
   territoryCode: 'territory_code',
   privacyBlocked: 'privacy_blocked',
   excludeFromSegments: 'exclude_from_segments',
+  employees: 'employees',
+  annualRevenue: 'annual_revenue_minor',
 } as const satisfies Record<keyof ContactFields, keyof ContactRow>

@@ -1,5 +1,6 @@
-import { salespeople, type Executor } from '@crm/db'
+import { salespeople, setup as setupQueries, type Executor } from '@crm/db'
 import { invalidField } from '../errors.ts'
+import { parseMoney } from '../money.ts'
 import { cleanText, isEmail, isPhone, isWebsite } from '../text/normalize.ts'
 import type { ContactFields } from './contact.ts'
 
@@ -49,6 +50,8 @@ export const FIELD_LABELS: Record<keyof ContactFields, string> = {
   territoryCode: 'territory',
   privacyBlocked: 'privacy-blocked',
   excludeFromSegments: 'exclude-from-segments',
+  employees: 'employees',
+  annualRevenue: 'annual-revenue',
 }
 
 /**
@@ -61,6 +64,10 @@ export async function validateContactFields(db: Executor, input: ContactFields):
     if (raw === undefined) continue
     if (key === 'privacyBlocked' || key === 'excludeFromSegments') {
       out[key] = Boolean(raw)
+      continue
+    }
+    if (key === 'employees' || key === 'annualRevenue') {
+      out[key] = await validateCompanySize(db, key, raw as string | number | null)
       continue
     }
     let value = cleanText(raw as string | null)
@@ -110,6 +117,23 @@ export async function validateContactFields(db: Executor, input: ContactFields):
     out[key] = value as never
   }
   return out
+}
+
+/** Employees as a whole number, annual revenue in minor units of the setup currency; "" or null clears. */
+async function validateCompanySize(db: Executor, key: 'employees' | 'annualRevenue', raw: string | number | null): Promise<number | null> {
+  const text = typeof raw === 'number' ? String(raw) : cleanText(raw)
+  if (text === null) return null
+  if (key === 'employees') {
+    const digits = text.replace(/[\s\u00a0\u202f,.']/g, '')
+    if (!/^\d+$/.test(digits) || Number(digits) > 10_000_000 || (/[,.]/.test(text) && !/^\d{1,3}([,.\s]\d{3})+$/.test(text))) {
+      throw invalidField('employees', `"${text}" is not a number of employees (a whole number from 0).`, '--employees 50')
+    }
+    return Number(digits)
+  }
+  const currency = (await setupQueries.get(db)).currency_code
+  const minor = parseMoney(text, currency, 'annual-revenue')
+  if (minor < 0) throw invalidField('annual-revenue', 'The annual revenue cannot be negative.', '--annual-revenue 1500000')
+  return minor
 }
 
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' })

@@ -196,6 +196,8 @@ export function newContactRow(no: string, type: 'company' | 'person', validated:
     phone_digits: null,
     mobile_digits: null,
     website_domain: null,
+    employees: null,
+    annual_revenue_minor: null,
     erased_at: null,
     created_at: now,
     modified_at: now,

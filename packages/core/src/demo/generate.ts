@@ -748,7 +748,7 @@ function toContactRow(g: GeneratedContact, no: string, company: ContactRow | und
     city: null, county: null, country_code: null, inherit_company_address: (inheritAddress ? 1 : 0) as Flag, phone: null, mobile: null,
     email: null, email2: null, website: null, language_code: null, salesperson_code: null, territory_code: null, privacy_blocked: 0,
     exclude_from_segments: 0, dup_name_key: '', email_norm: null, email2_norm: null, phone_digits: null, mobile_digits: null,
-    website_domain: null, erased_at: null, created_at: now, modified_at: now,
+    website_domain: null, employees: null, annual_revenue_minor: null, erased_at: null, created_at: now, modified_at: now,
   }
   const columns: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(fields) as Array<[keyof ContactFields, unknown]>) {

@@ -1,10 +1,11 @@
 // The segment filter language, shared by `crm segment ...` and `/crm segment ...`:
 //   industry=FISHING country=IS,NO no-interaction:EMAIL-OUT:30d
 // Terms are combined with AND (or OR with --any); `!` before a term negates it.
-import { classifications, interactions, segments as segmentQueries, type ClassificationTable, type Executor, type SegmentCondition, type SegmentFieldColumn, type SegmentFilter, type SegmentPresenceColumn } from '@crm/db'
+import { classifications, interactions, segments as segmentQueries, setup as setupQueries, type ClassificationTable, type Executor, type SegmentCondition, type SegmentFieldColumn, type SegmentFilter, type SegmentMatchColumn, type SegmentPresenceColumn, type SegmentRangeColumn } from '@crm/db'
 import { invalidField } from '../errors.ts'
-import { foldText } from '../text/normalize.ts'
+import { foldText, normalizeEmail, phoneDigits, websiteDomain } from '../text/normalize.ts'
 import { parseDate } from '../dates.ts'
+import { parseMoney } from '../money.ts'
 
 const FIELD_KEYS: Record<string, { column: SegmentFieldColumn; text?: 'city' | 'county' | 'post_code' | 'job_title'; upper?: boolean }> = {
   no: { column: 'no', upper: true },
@@ -25,12 +26,29 @@ const CLASSIFICATION_KEYS: Record<string, { table: ClassificationTable; kind: 'i
   mailing: { table: 'contact_mailing_groups', kind: 'mailing-group', viaCompany: false },
   job: { table: 'contact_job_responsibilities', kind: 'job-responsibility', viaCompany: false },
 }
+/** Text keys compared on a normalized column: = is one of the values, ~ contains the text. */
+const MATCH_KEYS: Record<string, { columns: SegmentMatchColumn[]; normalize: (v: string) => string | null; what: string }> = {
+  name: { columns: ['name_folded'], normalize: (v) => foldText(v) || null, what: 'a name' },
+  email: { columns: ['email_norm', 'email2_norm'], normalize: (v) => normalizeEmail(v), what: 'an email address or part of one' },
+  phone: { columns: ['phone_digits', 'mobile_digits'], normalize: (v) => v.replace(/\D/g, '') || null, what: 'phone digits' },
+  mobile: { columns: ['mobile_digits'], normalize: (v) => v.replace(/\D/g, '') || null, what: 'phone digits' },
+  website: { columns: ['website_domain'], normalize: (v) => websiteDomain(v), what: 'a website or domain' },
+}
+/** Keys compared by range (>=, <=, >, <, =): dates and company size. */
+const RANGE_KEYS: Record<string, { column: SegmentRangeColumn; kind: 'date' | 'count' | 'money' }> = {
+  created: { column: 'created_at', kind: 'date' },
+  modified: { column: 'modified_at', kind: 'date' },
+  employees: { column: 'employees', kind: 'count' },
+  'annual-revenue': { column: 'annual_revenue_minor', kind: 'money' },
+}
 const PRESENCE: Record<string, SegmentPresenceColumn> = { email: 'email', phone: 'phone', mobile: 'mobile', website: 'website', company: 'company_no', salesperson: 'salesperson_code' }
 
 /** What the filter language accepts, for help texts and error messages. */
 export const FILTER_SYNTAX = [
   'field=VALUE[,VALUE...] for fields: ' + Object.keys(FIELD_KEYS).join(', '),
-  'name~TEXT (the name contains TEXT, case and accents ignored)',
+  'name=, email=, phone=, mobile=, website= (exact: case, accents, phone punctuation and www. ignored); name~TEXT, email~@hekla.is, phone~555, website~.is (contains)',
+  'created>=2026-01-01, created<2026-11-01, created=2026-11-20, created=30d, modified=... (dates: >=, <=, >, <, = a day or a period)',
+  'employees>=50, employees<10, annual-revenue<1000000, annual-revenue>=250000.00 (company size: >=, <=, >, <, =)',
   'industry=CODE, relation=CODE, mailing=CODE, job=CODE (a company\'s industry and relation count for its persons)',
   'has:email|phone|mobile|website|company|salesperson',
   'profile:QUESTION[=ANSWER]',
@@ -39,7 +57,7 @@ export const FILTER_SYNTAX = [
   'campaign:CP0001 (in a segment of the campaign), responded:CP0001, segment:SG00001',
   '!TERM negates a term; terms are combined with AND, or with OR when --any is given',
 ]
-const KEYS_TEXT = 'Known: ' + [...Object.keys(FIELD_KEYS), 'name~', ...Object.keys(CLASSIFICATION_KEYS), 'has:', 'profile:', 'interaction:', 'no-interaction:', 'opportunity', 'no-opportunity', 'campaign:', 'responded:', 'segment:'].join(', ')
+const KEYS_TEXT = 'Known: ' + [...Object.keys(FIELD_KEYS), ...Object.keys(MATCH_KEYS).filter((k) => !(k in FIELD_KEYS)), ...Object.keys(RANGE_KEYS), ...Object.keys(CLASSIFICATION_KEYS), 'has:', 'profile:', 'interaction:', 'no-interaction:', 'opportunity', 'no-opportunity', 'campaign:', 'responded:', 'segment:'].join(', ')
 const EXAMPLE = 'industry=FISHING country=IS no-interaction:EMAIL-OUT:30d'
 
 const bad = (term: string, why: string) => invalidField('filter', `"${term}": ${why}`, EXAMPLE)
@@ -79,6 +97,56 @@ async function requireCodes(db: Executor, kind: 'industry-group' | 'business-rel
   return codes
 }
 
+/**
+ * The inclusive-exclusive bounds of a range term: a day (created=2026-11-20) or a period (created=30d,
+ * created=2026-01-01..2026-03-31) for dates; whole numbers for employees; minor units for the revenue.
+ */
+async function rangeBounds(db: Executor, kind: 'date' | 'count' | 'money', op: string, value: string, now: Date, term: string): Promise<{ from: string | number | null; before: string | number | null }> {
+  if (kind === 'date') {
+    if (op === '=' || op === '!=') {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+        const period = parsePeriod(value, now, term)
+        return { from: period.from, before: period.to }
+      }
+    }
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw bad(term, `"${value}" is not a date; write YYYY-MM-DD, e.g. created>=2026-01-01 (or a period with =: created=30d).`)
+    const day = `${parseDate(value, 'filter')}T00:00:00.000Z`
+    const next = new Date(day)
+    next.setUTCDate(next.getUTCDate() + 1)
+    return bounds(op, day, next.toISOString())
+  }
+  let n: number
+  if (kind === 'count') {
+    if (!/^\d{1,9}$/.test(value)) throw bad(term, `"${value}" is not a number of employees; write a whole number, e.g. employees>=50.`)
+    n = Number(value)
+  } else {
+    const currency = (await setupQueries.get(db)).currency_code
+    try {
+      n = parseMoney(value, currency, 'annual-revenue')
+    } catch (error) {
+      const why = ((error as { userMessage?: string }).userMessage ?? `"${value}" is not an amount.`).replace(/ Example: .*$/, '')
+      throw bad(term, `${why} Write the revenue in ${currency}, e.g. annual-revenue<1000000.`)
+    }
+  }
+  return bounds(op, n, n + 1)
+}
+
+/** The bounds of `op value` where `next` is the smallest value above `value` (the next day, the next unit). */
+function bounds<T extends string | number>(op: string, value: T, next: T): { from: T | null; before: T | null } {
+  switch (op) {
+    case '>=':
+      return { from: value, before: null }
+    case '>':
+      return { from: next, before: null }
+    case '<':
+      return { from: null, before: value }
+    case '<=':
+      return { from: null, before: next }
+    default:
+      return { from: value, before: next }
+  }
+}
+
 /** Values of a text column as stored, matching what was typed case- and accent-insensitively. */
 async function resolveText(db: Executor, column: 'city' | 'county' | 'post_code' | 'job_title', typed: string[]): Promise<string[]> {
   const wanted = new Set(typed.map((t) => foldText(t)))
@@ -99,21 +167,40 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
       negate = true
       term = term.slice(1)
     }
-    const contains = /^name~(.+)$/i.exec(term)
-    if (contains) {
-      conditions.push({ kind: 'name-contains', folded: foldText(contains[1]!), negate })
-      continue
-    }
-    const eq = /^([a-z][a-z-]*)(!?=)(.*)$/i.exec(term)
+    const eq = /^([a-z][a-z0-9-]*)(>=|<=|!=|=|>|<|~)(.*)$/i.exec(term)
     if (eq) {
       const key = eq[1]!.toLowerCase()
-      if (eq[2] === '!=') negate = !negate
+      const op = eq[2]!
+      if (op === '!=') negate = !negate
       // A value may arrive still quoted (city="New York" passed in one shell word): the quotes are not part of it.
-      const values = eq[3]!.split(',').map((v) => v.trim().replace(/^(["'“„«])(.*)(["'”“»])$/u, '$2').trim()).filter(Boolean)
-      if (values.length === 0) throw bad(raw, `give a value after "${eq[2]}".`)
+      const unquote = (v: string) => v.trim().replace(/^(["'“„«])(.*)(["'”“»])$/u, '$2').trim()
       // Own keys only: a user's "constructor=x" must not find Object's prototype.
-      const field = Object.hasOwn(FIELD_KEYS, key) ? FIELD_KEYS[key] : undefined
-      const cls = Object.hasOwn(CLASSIFICATION_KEYS, key) ? CLASSIFICATION_KEYS[key] : undefined
+      const own = <T>(table: Record<string, T>) => (Object.hasOwn(table, key) ? table[key] : undefined)
+      const range = own(RANGE_KEYS)
+      const match = own(MATCH_KEYS)
+      // An amount may contain commas ("2,500,000.00"), so a comparison takes its value whole.
+      const whole = op === '~' || range?.kind === 'money'
+      const values = whole ? [unquote(eq[3]!)].filter(Boolean) : eq[3]!.split(',').map(unquote).filter(Boolean)
+      if (values.length === 0) throw bad(raw, `give a value after "${op}".`)
+      if (range) {
+        if (values.length > 1) throw bad(raw, `compare ${key} with one value, e.g. ${key}>=${range.kind === 'date' ? '2026-01-01' : '50'}.`)
+        if (op === '~') throw bad(raw, `${key} is compared with =, !=, >=, <=, > or <, not ~.`)
+        conditions.push({ kind: 'range', column: range.column, ...(await rangeBounds(db, range.kind, op, values[0]!, options.now, raw)), negate })
+        continue
+      }
+      if (op !== '=' && op !== '!=' && op !== '~') {
+        throw bad(raw, `${op} compares dates and numbers: it works with ${Object.keys(RANGE_KEYS).join(', ')}. For ${key} use = or !=${match ? ' or ~' : ''}.`)
+      }
+      if (match && (op === '~' || !Object.hasOwn(FIELD_KEYS, key))) {
+        const normalized = values.map((v) => match.normalize(v))
+        if (normalized.some((v) => !v)) throw bad(raw, `give ${match.what} after "${op}".`)
+        if (key === 'name' && op === '~') conditions.push({ kind: 'name-contains', folded: normalized[0]!, negate })
+        else conditions.push({ kind: 'match', columns: match.columns, values: normalized as string[], contains: op === '~', negate })
+        continue
+      }
+      if (op === '~') throw bad(raw, `~ (contains) works with ${Object.keys(MATCH_KEYS).join(', ')}; for ${key} use =.`)
+      const field = own(FIELD_KEYS)
+      const cls = own(CLASSIFICATION_KEYS)
       if (field) {
         let resolved = field.upper ? values.map((v) => v.toUpperCase()) : values
         if (key === 'type') {

@@ -7,6 +7,7 @@ import * as segmentsCampaigns from './0004-segments-campaigns.ts'
 import * as slackRequests from './0005-slack-requests.ts'
 import * as mailOutbox from './0006-mail-outbox.ts'
 import * as mailReview from './0007-mail-review.ts'
+import * as contactCompanySize from './0008-contact-company-size.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005-slack-requests': slackRequests,
   '0006-mail-outbox': mailOutbox,
   '0007-mail-review': mailReview,
+  '0008-contact-company-size': contactCompanySize,
 }
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -5,12 +5,18 @@ import type { Executor } from './executor.ts'
 /** Contact columns a segment filter compares exactly (values already resolved to stored spellings). */
 export type SegmentFieldColumn = 'no' | 'type' | 'country_code' | 'city' | 'post_code' | 'county' | 'salesperson_code' | 'language_code' | 'territory_code' | 'company_no' | 'job_title'
 export type SegmentPresenceColumn = 'email' | 'phone' | 'mobile' | 'website' | 'company_no' | 'salesperson_code'
+/** Normalized contact columns a text term compares (folded name, lower-cased emails, phone digits, web domain). */
+export type SegmentMatchColumn = 'name_folded' | 'email_norm' | 'email2_norm' | 'phone_digits' | 'mobile_digits' | 'website_domain'
+/** Contact columns compared by range: created and modified timestamps, company size. */
+export type SegmentRangeColumn = 'created_at' | 'modified_at' | 'employees' | 'annual_revenue_minor'
 export type ClassificationTable = 'contact_industry_groups' | 'contact_business_relations' | 'contact_mailing_groups' | 'contact_job_responsibilities'
 
 /** One condition of a segment filter, as core's parser resolves it; `negate` turns it into "does not". */
 export type SegmentCondition =
   | { kind: 'field'; column: SegmentFieldColumn; values: string[]; negate: boolean }
   | { kind: 'name-contains'; folded: string; negate: boolean }
+  | { kind: 'match'; columns: SegmentMatchColumn[]; values: string[]; contains: boolean; negate: boolean }
+  | { kind: 'range'; column: SegmentRangeColumn; from: string | number | null; before: string | number | null; negate: boolean }
   | { kind: 'has'; column: SegmentPresenceColumn; negate: boolean }
   | { kind: 'classification'; table: ClassificationTable; codes: string[]; viaCompany: boolean; negate: boolean }
   | { kind: 'profile'; question: string; answers: string[]; negate: boolean }
@@ -30,13 +36,25 @@ type CEb = ExpressionBuilder<Database & { c: Database['contacts'] }, 'c'>
 const truth = (x: Expression<SqlBool>) => sql<SqlBool>`(case when ${x} then 1 else 0 end) = 1`
 const falsity = (x: Expression<SqlBool>) => sql<SqlBool>`(case when ${x} then 1 else 0 end) = 0`
 const never = sql<SqlBool>`1 = 0`
+/** `column LIKE '%text%'` with the wildcards in `text` taken literally, the same on both dialects. */
+const contains = (column: string, text: string) => sql<SqlBool>`${sql.ref(column)} like ${`%${text.replace(/[%_\\]/g, (m) => `\\${m}`)}%`} escape '\\'`
 
 function condition(eb: CEb, db: Executor, cond: SegmentCondition): Expression<SqlBool> {
   switch (cond.kind) {
     case 'field':
       return cond.values.length ? eb(`c.${cond.column}`, 'in', cond.values) : never
     case 'name-contains':
-      return eb('c.name_folded', 'like', `%${cond.folded.replace(/[%_\\]/g, (m) => `\\${m}`)}%`)
+      return contains('c.name_folded', cond.folded)
+    case 'match': {
+      if (!cond.values.length) return never
+      return eb.or(cond.columns.flatMap((column): Array<Expression<SqlBool>> => (cond.contains ? cond.values.map((v) => contains(`c.${column}`, v)) : [eb(`c.${column}`, 'in', cond.values)])))
+    }
+    case 'range': {
+      const bounds: Array<Expression<SqlBool>> = [eb(`c.${cond.column}`, 'is not', null)]
+      if (cond.from !== null) bounds.push(eb(`c.${cond.column}`, '>=', cond.from as never))
+      if (cond.before !== null) bounds.push(eb(`c.${cond.column}`, '<', cond.before as never))
+      return eb.and(bounds)
+    }
     case 'has':
       return eb.and([eb(`c.${cond.column}`, 'is not', null), eb(`c.${cond.column}`, '!=', '')])
     case 'classification': {

@@ -1,0 +1,109 @@
+import { describeEachDialect } from '@crm/db/testing'
+import { beforeEach, expect, it } from 'vitest'
+import { createCoreDeps, renderText, runCommand, type CommandContext } from '../src/index.ts'
+import { admin, domainError, snapshotDatabase, useCore, NOW } from './builders.ts'
+
+describeEachDialect('segment filters on contact fields, dates and company size', (dialect) => {
+  const core = useCore(dialect)
+  const run = (line: string, ctx: CommandContext = core.ctx) => runCommand(ctx, line)
+  const data = async (line: string) => (await run(line)).data as any
+  /** The numbers of the contacts a fresh segment gets from the filter. */
+  const matching = async (filter: string): Promise<string[]> => {
+    const seg = (await data('segment new "Probe"')).segment.no as string
+    await run(`segment add ${seg} ${filter}`)
+    return ((await data(`segment contacts ${seg}`)).contacts as Array<{ no: string }>).map((c) => c.no).sort()
+  }
+  const refused = async (line: string) => {
+    const before = await snapshotDatabase(core.database)
+    const error = await domainError(run(line))
+    expect(await snapshotDatabase(core.database), line).toEqual(before)
+    return error.userMessage
+  }
+
+  beforeEach(async () => {
+    const on = (day: string): CommandContext => ({ ...core.ctx, deps: createCoreDeps(core.database, { clock: () => new Date(`${day}T09:00:00Z`) }) })
+    await run('contact add company "Hekla Útgerð ehf" --email info@hekla.is --phone "+354 555 1234" --website https://www.hekla.is/en --employees 120 --annual-revenue 2,500,000.00', on('2026-01-15'))
+    await run('contact add person "Þóra Guðmundsdóttir" --company CT000001 --email Thora@Hekla.is --mobile "862 4455"', on('2026-06-01'))
+    await run('contact add company "Eldey Fiskur hf" --email eldey@eldey.is --website eldey.is --employees 12 --annual-revenue 400000', on('2026-11-19'))
+    await run('contact add company "Norsk Fisk AS" --website norskfisk.no', on('2026-11-20'))
+  })
+
+  it('stores company size from contact add and edit, shows it, and clears it with ""', async () => {
+    expect((await data('contact show CT000001')).contact).toMatchObject({ employees: 120, annualRevenueMinor: 250_000_000 })
+    expect(renderText(await run('contact show CT000001'))).toContain('Company size    120 employees, revenue 2,500,000.00 EUR')
+    expect((await data('contact edit CT000003 --employees 1,200 --annual-revenue "1 500 000,50"')).contact).toMatchObject({ employees: 1200, annualRevenueMinor: 150_000_050 })
+    expect((await data('contact edit CT000003 --employees "" --annual-revenue ""')).contact).toMatchObject({ employees: null, annualRevenueMinor: null })
+    expect(await refused('contact edit CT000001 --employees many')).toBe('"many" is not a number of employees (a whole number from 0). Example: --employees 50')
+    expect(await refused('contact edit CT000001 --employees 12.5')).toContain('is not a number of employees')
+    expect(await refused('contact edit CT000001 --annual-revenue -5')).toContain('cannot be negative')
+    expect(await refused('contact edit CT000001 --annual-revenue 1.500')).toContain('"1.500" is ambiguous')
+    expect(await refused('contact add company "Tiny" --employees -1')).toContain('is not a number of employees')
+  })
+
+  it('selects by employees and annual revenue with >=, <=, >, < and =', async () => {
+    expect(await matching('employees>=50')).toEqual(['CT000001'])
+    expect(await matching('employees>12')).toEqual(['CT000001'])
+    expect(await matching('employees<=12')).toEqual(['CT000003'])
+    expect(await matching('employees=12')).toEqual(['CT000003'])
+    expect(await matching('annual-revenue<1000000')).toEqual(['CT000003'])
+    expect(await matching('annual-revenue>=2,500,000.00')).toEqual(['CT000001'])
+    // Unknown sizes match no comparison, but do match its negation.
+    expect(await matching('!employees>=50')).toEqual(['CT000002', 'CT000003', 'CT000004'])
+    expect(await matching('employees>=10 annual-revenue<1000000')).toEqual(['CT000003'])
+  })
+
+  it('selects by email, phone, website and name, exactly (=) or by a part (~)', async () => {
+    expect(await matching('email=THORA@hekla.is')).toEqual(['CT000002'])
+    expect(await matching('email~@hekla.is')).toEqual(['CT000001', 'CT000002'])
+    // Þóra took her company's phone when she was created.
+    expect(await matching('phone=3545551234')).toEqual(['CT000001', 'CT000002'])
+    expect(await matching('phone~4455')).toEqual(['CT000002'])
+    expect(await matching('mobile~862')).toEqual(['CT000002'])
+    expect(await matching('website=hekla.is')).toEqual(['CT000001'])
+    expect(await matching('website=http://www.eldey.is/')).toEqual(['CT000003'])
+    expect(await matching('website~.is')).toEqual(['CT000001', 'CT000003'])
+    expect(await matching('"name=hekla utgerd EHF"')).toEqual(['CT000001'])
+    expect(await matching('name~fisk')).toEqual(['CT000003', 'CT000004'])
+    expect(await matching('email!=info@hekla.is has:email')).toEqual(['CT000002', 'CT000003'])
+    // % and _ are taken literally.
+    expect(await matching('email~_')).toEqual([])
+  })
+
+  it('selects by created date: a day, before, after, and a period', async () => {
+    expect(await matching('created=2026-06-01')).toEqual(['CT000002'])
+    expect(await matching('created>=2026-11-19')).toEqual(['CT000003', 'CT000004'])
+    expect(await matching('created>2026-11-19')).toEqual(['CT000004'])
+    expect(await matching('created<2026-06-01')).toEqual(['CT000001'])
+    expect(await matching('created<=2026-06-01')).toEqual(['CT000001', 'CT000002'])
+    expect(await matching('created=2026-01-01..2026-06-30')).toEqual(['CT000001', 'CT000002'])
+    expect(NOW.toISOString()).toBe('2026-11-20T10:00:00.000Z')
+    expect(await matching('created=7d')).toEqual(['CT000003', 'CT000004'])
+    expect(await matching('modified>=2026-11-20')).toEqual(['CT000004'])
+  })
+
+  it('refuses a bad operator or value, naming the term and what is allowed', async () => {
+    await run('segment new "Bad"')
+    const seg = 'SG00001'
+    expect(await refused(`segment add ${seg} country>IS`)).toBe('">IS" compares dates and numbers: it works with created, modified, employees, annual-revenue. For country use = or !=. Example: industry=FISHING country=IS no-interaction:EMAIL-OUT:30d'.replace('">IS"', '"country>IS": >'))
+    expect(await refused(`segment add ${seg} city~vik`)).toContain('"city~vik": ~ (contains) works with name, email, phone, mobile, website; for city use =.')
+    expect(await refused(`segment add ${seg} employees>=lots`)).toContain('"employees>=lots": "lots" is not a number of employees')
+    expect(await refused(`segment add ${seg} employees>=10,20`)).toContain('compare employees with one value')
+    expect(await refused(`segment add ${seg} annual-revenue<1.000`)).toContain('"annual-revenue<1.000": "1.000" is ambiguous')
+    expect(await refused(`segment add ${seg} created>=yesterday`)).toContain('"yesterday" is not a date')
+    expect(await refused(`segment add ${seg} created=2026-02-30`)).toContain('not a valid calendar date')
+    expect(await refused(`segment add ${seg} created~2026`)).toContain('created is compared with =, !=, >=, <=, > or <, not ~.')
+    expect(await refused(`segment add ${seg} phone=`)).toContain('give a value after "="')
+    expect(await refused(`segment add ${seg} phone=abc`)).toContain('give phone digits after "="')
+    expect(await refused(`segment add ${seg} colour=red`)).toContain('unknown field "colour"')
+  })
+
+  it('keeps company-size criteria when saved and applied again', async () => {
+    await run('segment new "Big ones"')
+    await run('segment add SG00001 employees>=50 "annual-revenue>=1 000 000"')
+    await run('segment save-criteria SG00001 BIG')
+    await run('contact edit CT000003 --employees 60 --annual-revenue 1200000')
+    await run('segment new "Big ones again"')
+    await run('segment apply-criteria SG00002 BIG')
+    expect(((await data('segment contacts SG00002')).contacts as Array<{ no: string }>).map((c) => c.no).sort()).toEqual(['CT000001', 'CT000003'])
+  })
+})
