@@ -45,8 +45,9 @@ export const PARTS: readonly PartSpec[] = [
     name: 'ingester',
     label: m.labels.ingester,
     doc: 'docs/mailbox.md',
-    keys: ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD'],
-    missing: (env) => ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'MAIL_AUTHSERV_IDS'].filter((k) => !has(env, k)),
+    keys: ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'IMAP_ACCESS_TOKEN', 'IMAP_ACCESS_TOKEN_FILE'],
+    // A password or an OAuth2 access token (or a file holding one) logs in.
+    missing: (env) => ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'MAIL_AUTHSERV_IDS'].filter((k) => !has(env, k) && !(k === 'IMAP_PASSWORD' && (has(env, 'IMAP_ACCESS_TOKEN') || has(env, 'IMAP_ACCESS_TOKEN_FILE')))),
   },
   {
     name: 'reports',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { DEFAULT_FREE_MAIL_DOMAINS } from '@crm/core'
 import { DEFAULT_DATABASE_URL } from '@crm/db'
 import type { ImapSettings } from './imap-source.ts'
@@ -11,6 +12,8 @@ export interface MailIngestConfig {
   debug: boolean
   imap: ImapSettings
   ingest: IngestSettings
+  /** Seconds between a standby ingester's tries to take over the mailbox (MAIL_STANDBY_SECONDS). */
+  standbySeconds: number
 }
 
 function list(value: string | undefined): string[] {
@@ -28,7 +31,18 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
   const host = required('IMAP_HOST')
   const user = required('IMAP_USER')
   const password = env.IMAP_PASSWORD ?? ''
-  if (!password) problems.push('IMAP_PASSWORD is required.')
+  const accessToken = env.IMAP_ACCESS_TOKEN?.trim() || undefined
+  const accessTokenFile = env.IMAP_ACCESS_TOKEN_FILE?.trim() || undefined
+  const secrets = [password && 'IMAP_PASSWORD', accessToken && 'IMAP_ACCESS_TOKEN', accessTokenFile && 'IMAP_ACCESS_TOKEN_FILE'].filter(Boolean)
+  if (secrets.length === 0) problems.push('IMAP_PASSWORD is required, or IMAP_ACCESS_TOKEN (an OAuth2 access token for XOAUTH2, e.g. for Gmail or Microsoft 365) or IMAP_ACCESS_TOKEN_FILE (a file holding one, read at every login).')
+  if (secrets.length > 1) problems.push(`Give one way to log in to IMAP, not ${secrets.join(' and ')}.`)
+  if (accessTokenFile) {
+    try {
+      if (!readFileSync(accessTokenFile, 'utf8').trim()) problems.push(`IMAP_ACCESS_TOKEN_FILE: ${accessTokenFile} is empty; it should hold the access token.`)
+    } catch (error) {
+      problems.push(`IMAP_ACCESS_TOKEN_FILE: cannot read ${accessTokenFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`)
+    }
+  }
   const secureText = (env.IMAP_SECURE ?? 'true').trim().toLowerCase()
   if (!['true', 'false', '1', '0'].includes(secureText)) problems.push(`IMAP_SECURE is true or false, not "${env.IMAP_SECURE}".`)
   const secure = secureText === 'true' || secureText === '1'
@@ -38,6 +52,9 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
   const pollText = env.IMAP_POLL_SECONDS?.trim() || '60'
   const pollSeconds = Number(pollText)
   if (!Number.isFinite(pollSeconds) || pollSeconds < 1) problems.push(`IMAP_POLL_SECONDS is a number of seconds from 1, not "${pollText}".`)
+  const standbyText = env.MAIL_STANDBY_SECONDS?.trim() || '5'
+  const standbySeconds = Number(standbyText)
+  if (!Number.isFinite(standbySeconds) || standbySeconds < 0.1 || standbySeconds > 3600) problems.push(`MAIL_STANDBY_SECONDS is a number of seconds (0.1-3600), not "${standbyText}".`)
   const authservIds = list(env.MAIL_AUTHSERV_IDS)
   if (authservIds.length === 0) problems.push('MAIL_AUTHSERV_IDS is required: the authserv-id of your receiving server, whose Authentication-Results are trusted.')
   for (const d of list(env.MAIL_TEAM_DOMAINS)) if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(d)) problems.push(`MAIL_TEAM_DOMAINS: "${d}" is not a domain.`)
@@ -48,7 +65,8 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
     config: {
       databaseUrl: env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
       debug: env.CRM_DEBUG === '1',
-      imap: { host, port, secure, user, password, mailbox: env.IMAP_MAILBOX?.trim() || 'INBOX', pollSeconds },
+      imap: { host, port, secure, user, password, ...(accessToken ? { accessToken } : {}), ...(accessTokenFile ? { accessTokenFile } : {}), mailbox: env.IMAP_MAILBOX?.trim() || 'INBOX', pollSeconds },
+      standbySeconds,
       ingest: {
         authservIds,
         teamDomains: list(env.MAIL_TEAM_DOMAINS),

@@ -1,4 +1,5 @@
 import type { CoreDeps, Logger } from '@crm/core'
+import { readFileSync } from 'node:fs'
 import { ImapFlow } from 'imapflow'
 import { ingestMessage, type IngestOutcome, type IngestSettings } from './ingest-message.ts'
 
@@ -8,7 +9,12 @@ export interface ImapSettings {
   port: number
   secure: boolean
   user: string
+  /** The password (LOGIN/PLAIN); empty when an OAuth2 access token is used instead. */
   password: string
+  /** An OAuth2 access token: logs in with XOAUTH2 instead of the password. */
+  accessToken?: string
+  /** A file holding the access token, read at every login, so a token refresher can replace it. */
+  accessTokenFile?: string
   mailbox: string
   /** Seconds between checks when the server has no IDLE (and a safety net when it has). */
   pollSeconds: number
@@ -25,8 +31,12 @@ export const OUTCOME_FOLDERS: Record<IngestOutcome['outcome'], string> = {
 }
 
 /** Opens a connection to the mailbox (silent: imapflow's logger is off; events go to ours). */
-export async function connectImap(imap: ImapSettings): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: imap.host, port: imap.port, secure: imap.secure, auth: { user: imap.user, pass: imap.password }, logger: false })
+export async function connectImap(imap: ImapSettings, logger?: Logger): Promise<ImapFlow> {
+  const accessToken = imap.accessTokenFile ? readFileSync(imap.accessTokenFile, 'utf8').trim() : imap.accessToken
+  const auth = accessToken ? { user: imap.user, accessToken } : { user: imap.user, pass: imap.password }
+  const client = new ImapFlow({ host: imap.host, port: imap.port, secure: imap.secure, auth, logger: false })
+  // A dropped socket is reported here and as a rejected command; without a listener it would end the process.
+  client.on('error', (error: Error & { code?: string }) => logger?.warn({ event: 'mail.imap_error', message: error.message, code: error.code }))
   await client.connect()
   return client
 }
@@ -92,11 +102,14 @@ export async function runImapIngest(client: ImapFlow, deps: CoreDeps, settings: 
       const done = () => {
         clearTimeout(timer)
         client.off('exists', done)
+        client.off('close', done)
         signal.removeEventListener('abort', done)
         resolve()
       }
       const timer = setTimeout(done, imap.pollSeconds * 1000)
       client.on('exists', done)
+      // A dropped connection ends the wait at once: the next command fails and the caller reconnects.
+      client.once('close', done)
       signal.addEventListener('abort', done)
     })
   }

@@ -10,3 +10,4 @@ export { readSenderConfig, readSwitch, type SenderConfig, type SmtpSettings } fr
 export { createSmtpTransport, type SmtpTransport } from './smtp-transport.ts'
 export { runOutboxSender } from './outbox-sender.ts'
 export { messages as mailMessages } from './messages.ts'
+export { runIngester, mailboxLockName, ImapLoginError, type RunIngesterOptions } from './run-ingester.ts'

@@ -1,9 +1,12 @@
 import { createCoreDeps } from '@crm/core'
 import { openDatabase } from '@crm/db'
 import { readMailIngestConfig } from './config.ts'
-import { connectImap, runImapIngest } from './imap-source.ts'
+import { ImapLoginError, runIngester } from './run-ingester.ts'
 
-/** Starts the ingester: validate the settings (exit 1 listing every problem), open the database, watch the mailbox. */
+/**
+ * Starts the ingester: validate the settings (exit 1 listing every problem), open the database, then work the
+ * mailbox while holding its lock (standby otherwise), reconnecting with backoff.
+ */
 async function start(): Promise<number> {
   const { config, problems } = readMailIngestConfig(process.env)
   if (!config) {
@@ -27,24 +30,20 @@ async function start(): Promise<number> {
   const stop = new AbortController()
   process.once('SIGINT', () => stop.abort())
   process.once('SIGTERM', () => stop.abort())
-  let client
   try {
-    client = await connectImap(config.imap)
+    await runIngester(database, deps, config.imap, config.ingest, stop.signal, { standbySeconds: config.standbySeconds })
   } catch (error) {
-    console.error(`mail-ingest: cannot log in to ${config.imap.host}:${config.imap.port} as ${config.imap.user}: ${(error as Error).message}`)
-    await database.close()
-    return 1
-  }
-  try {
-    await runImapIngest(client, deps, config.ingest, config.imap, stop.signal)
-  } catch (error) {
-    // The connection dropped or the server refused a command: say so and exit; the supervisor restarts us.
-    const e = error as { message?: string; responseText?: string; code?: string }
-    console.error(`mail-ingest: stopped: ${e.responseText ?? e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`)
+    if (error instanceof ImapLoginError) {
+      const how = config.imap.accessToken || config.imap.accessTokenFile ? ' (XOAUTH2)' : ''
+      console.error(`mail-ingest: cannot log in to ${config.imap.host}:${config.imap.port} as ${config.imap.user}${how}: ${error.message}`)
+      return 1
+    }
+    // The database or a bug stopped it: say so and exit; the supervisor restarts us.
+    const e = error as { message?: string; code?: string }
+    console.error(`mail-ingest: stopped: ${e.message ?? String(error)}${e.code ? ` (${e.code})` : ''}`)
     if (config.debug) console.error(error)
     return 2
   } finally {
-    await client.logout().catch(() => undefined)
     await database.close()
   }
   return 0

@@ -31,8 +31,11 @@ export interface Dovecot {
   stop(): Promise<void>
 }
 
-/** A throw-away Dovecot on loopback: any user name logs in with the password and gets its own empty mailbox. */
-export async function startDovecot(): Promise<Dovecot> {
+/**
+ * A throw-away Dovecot on loopback: any user name logs in with the password and gets its own empty mailbox.
+ * With `oauth2IntrospectionUrl`, XOAUTH2 logins are also accepted, each token checked at that URL (RFC 7662).
+ */
+export async function startDovecot(options: { oauth2IntrospectionUrl?: string } = {}): Promise<Dovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'crm-dovecot-'))
   chmodSync(dir, 0o755)
   const mail = join(dir, 'mail')
@@ -48,8 +51,13 @@ state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
-passdb {
+auth_mechanisms = plain login${options.oauth2IntrospectionUrl ? ' xoauth2 oauthbearer\nauth_failure_delay = 0' : ''}
+${options.oauth2IntrospectionUrl ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf.ext
+}
+` : ''}passdb {
   driver = static
   args = password=${password}
 }
@@ -72,6 +80,15 @@ service anvil {
   chroot =
 }
 `)
+  if (options.oauth2IntrospectionUrl) {
+    writeFileSync(join(dir, 'oauth2.conf.ext'), `introspection_mode = post
+introspection_url = ${options.oauth2IntrospectionUrl}
+username_attribute = username
+active_attribute = active
+active_value = true
+force_introspection = yes
+`)
+  }
   const child: ChildProcess = spawn(DOVECOT, ['-F', '-c', conf], { stdio: 'ignore' })
   for (let i = 0; i < 100; i++) {
     const up = await new Promise<boolean>((resolve) => {

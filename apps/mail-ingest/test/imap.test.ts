@@ -17,7 +17,7 @@ describe('mail ingest configuration', () => {
     const r = readMailIngestConfig({ IMAP_PORT: 'abc', IMAP_SECURE: 'maybe', MAIL_TEAM_DOMAINS: 'not a domain' })
     expect(r.config).toBeUndefined()
     expect(r.problems).toEqual(expect.arrayContaining([
-      'IMAP_HOST is required.', 'IMAP_USER is required.', 'IMAP_PASSWORD is required.',
+      'IMAP_HOST is required.', 'IMAP_USER is required.', expect.stringMatching(/^IMAP_PASSWORD is required, or IMAP_ACCESS_TOKEN/),
       'IMAP_SECURE is true or false, not "maybe".', 'IMAP_PORT is a port number (1-65535), not "abc".',
       expect.stringMatching(/^MAIL_AUTHSERV_IDS is required/), 'MAIL_TEAM_DOMAINS: "not" is not a domain.',
     ]))
