@@ -292,7 +292,7 @@ export async function logLines(
   const counter = sql<string>`cast(cast(${first - 1} + row_number() over (order by l.id) as integer) as text)`
   const padded = sql<string>`${prefix} || substr(${zeros} || ${counter}, length(${zeros} || ${counter}) - ${width - 1})`
   const t = input.template
-  await db
+  const inserted = await db
     .insertInto('interaction_log_entries')
     .columns([
       'no', 'contact_no', 'contact_company_no', 'template_code', 'group_code', 'channel', 'occurred_at', 'subject', 'salesperson_code', 'cost_minor',
@@ -331,11 +331,12 @@ export async function logLines(
         .where('c.privacy_blocked', '=', 0)
         .where('c.erased_at', 'is', null),
     )
-    .execute()
-  const logged = await db.selectFrom('interaction_log_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', input.segmentNo).where('created_at', '=', input.now).executeTakeFirstOrThrow()
+    .executeTakeFirstOrThrow()
+  // Counted from the statement itself: entries of an earlier, canceled log of the segment may share `now`.
+  const logged = Number(inserted.numInsertedOrUpdatedRows ?? 0)
   let queued = 0
   if (input.queueEmail) {
-    await db
+    const outbox = await db
       .insertInto('email_outbox')
       .columns(['interaction_no', 'contact_no', 'to_address', 'subject', 'segment_no', 'campaign_no', 'status', 'created_at'])
       .expression(
@@ -345,14 +346,14 @@ export async function logLines(
           .select((eb) => ['i.no', 'i.contact_no', 'c.email', 'i.subject', 'i.segment_no', 'i.campaign_no', eb.val('queued').as('status'), eb.val(input.now).as('created_at')])
           .where('i.segment_no', '=', input.segmentNo)
           .where('i.created_at', '=', input.now)
+          .where('i.canceled', '=', 0)
           .where('c.email', 'is not', null)
           .where('c.email', '!=', ''),
       )
-      .execute()
-    const q = await db.selectFrom('email_outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', input.segmentNo).where('created_at', '=', input.now).executeTakeFirstOrThrow()
-    queued = Number(q.n)
+      .executeTakeFirstOrThrow()
+    queued = Number(outbox.numInsertedOrUpdatedRows ?? 0)
   }
-  return { logged: Number(logged.n), queued }
+  return { logged, queued }
 }
 
 /** Cancels (never deletes) the entries a segment logged; queued emails not yet sent are withdrawn. */
