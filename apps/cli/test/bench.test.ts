@@ -10,6 +10,8 @@ import { formatTable, runBenchmarks } from '../src/bench/run.ts'
 import { SMOKE_SIZES } from '../src/bench/benchmarks.ts'
 import { seedInteractions, seedOpportunities } from '../src/bench/seed.ts'
 import { createCoreDeps, generateContacts, getForecast } from '@crm/core'
+import { dovecotSkipReason } from '@crm/mail-ingest/dovecot'
+import { benchMail, formatMailResult } from '../src/bench/mail-bench.ts'
 
 describeEachDialect('benchmarks (smoke run)', (dialect) => {
   it('measures search, logging, advancing and the forecast with a baseline each', async () => {
@@ -93,5 +95,23 @@ describe('bench table', () => {
   it('marks a missed goal', () => {
     const row = { benchmark: 'x', dialect: 'sqlite' as const, size: 's', measure: 'm', goalMs: 1, p50: 2, p95: 3, samples: 1, baseline: 'b', baselineP95: 1, ratio: 3, pass: false }
     expect(formatTable([row])).toContain('MISSED')
+  })
+})
+
+const noDovecot = dovecotSkipReason()
+describe.skipIf(!!noDovecot)(`mail benchmark (smoke run)${noDovecot ? ` (skipped: ${noDovecot})` : ''}`, () => {
+  it('ingests a Dovecot backlog end to end and times a raw fetch + parse of the same messages', async () => {
+    const database = await createTestDatabase('sqlite')
+    try {
+      const r = await benchMail(database, 40)
+      expect(r.messages).toBe(40)
+      expect(r.outcomes).toEqual({ logged: 32, unmatched: 4, ignored: 2, rejected: 2 })
+      expect(r.perSecond).toBeGreaterThan(0)
+      expect(r.peakRssMb).toBeGreaterThan(0)
+      expect(Number.isFinite(r.ratio) && r.ratio > 0).toBe(true)
+      expect(formatMailResult(r)).toMatch(/^mail ingest \(sqlite\): 40 messages from Dovecot in [\d.]+ s = \d+ msg\/s \(goal >= 100: (ok|MISSED)\), peak RSS \d+ MB/)
+    } finally {
+      await database.close()
+    }
   })
 })

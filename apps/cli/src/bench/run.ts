@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark of the project on SQLite and on a throw-away PostgreSQL cluster, one table
 // on stdout and bench/results.json. Usage: npm run bench [-- --smoke] [--dialects sqlite,postgres] [--contacts N]
-// [--only reports,search,slack,...]
+// [--only reports,search,slack,...,mail] [--mail-messages N]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -13,9 +13,11 @@ import { timeOnce } from './stats.ts'
 import { benchReports } from './reports-bench.ts'
 import { seedInteractions, seedOpportunities } from './seed.ts'
 import { benchSlack } from './slack.ts'
+import { benchMail, formatMailResult, type MailBenchResult } from './mail-bench.ts'
+import { dovecotSkipReason } from '@crm/mail-ingest/dovecot'
 
 /** The benchmark groups `--only` chooses from. */
-export const BENCH_GROUPS = ['segments', 'search', 'activity', 'reports', 'slack', 'segment-log'] as const
+export const BENCH_GROUPS = ['segments', 'search', 'activity', 'reports', 'slack', 'segment-log', 'mail'] as const
 export type BenchGroup = (typeof BENCH_GROUPS)[number]
 
 const root = resolve(import.meta.dirname, '../../../..')
@@ -117,7 +119,7 @@ export function formatTable(results: readonly BenchResult[]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, 'segment-contacts': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' } },
+    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, 'segment-contacts': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, 'mail-messages': { type: 'string' } },
   })
   const only = values.only?.split(',').map((g) => g.trim()).filter(Boolean)
   const unknown = only?.filter((g) => !(BENCH_GROUPS as readonly string[]).includes(g)) ?? []
@@ -135,6 +137,10 @@ async function main(): Promise<void> {
   }
   // The bot's benchmark runs on SQLite only: --only slack needs no PostgreSQL cluster.
   const wanted = (values.dialects ?? (only?.every((g) => g === 'slack' || g === 'segments') ? 'sqlite' : 'sqlite,postgres')).split(',').map((d) => d.trim()) as DialectName[]
+  const mailMessages = Number(values['mail-messages'] ?? (values.smoke ? 200 : 5000))
+  if (!Number.isInteger(mailMessages) || mailMessages < 10) throw new Error(`--mail-messages must be a whole number of at least 10, not "${values['mail-messages']}"`)
+  // The mail benchmark brings its own database and Dovecot: `--only mail` needs no contact database at all.
+  if (only && only.every((g) => g === 'mail')) wanted.length = 0
   const work = mkdtempSync(join(tmpdir(), 'crm-bench-'))
   let cluster: PgCluster | undefined
   const dialects: Array<{ dialect: DialectName; open: () => Promise<CrmDatabase> }> = []
@@ -163,12 +169,28 @@ async function main(): Promise<void> {
     const segmentsOn = wanted.includes('sqlite') ? () => openDatabase(`sqlite:${join(work, 'segments.sqlite')}`) : undefined
     const run = await runBenchmarks(sizes, dialects, (line) => console.error(`bench: ${line}`), segmentsOn, { ...(only ? { only: only as BenchGroup[] } : {}), workDir: work })
     run.skipped.push(...skipped)
-    console.log(formatTable(run.results))
+    if (run.results.length) console.log(formatTable(run.results))
     for (const note of run.notes) console.log(note)
+    const mailRun: { mail?: MailBenchResult } = {}
+    if (!only || only.includes('mail')) {
+      const reason = dovecotSkipReason()
+      if (reason) {
+        console.warn(`*** mail benchmark skipped: ${reason} ***`)
+        run.skipped.push({ dialect: 'sqlite', reason: `mail: ${reason}` })
+      } else {
+        const database = await openDatabase(`sqlite:${join(work, 'mail.sqlite')}`)
+        try {
+          mailRun.mail = await benchMail(database, mailMessages, (line) => console.error(`bench: ${line}`))
+        } finally {
+          await database.close()
+        }
+        console.log(formatMailResult(mailRun.mail))
+      }
+    }
     for (const s of run.setup) console.log(`setup ${s.dialect}: ${s.step} took ${s.seconds.toFixed(1)} s`)
     const out = resolve(values.out ?? join(root, 'bench', 'results.json'))
     mkdirSync(join(out, '..'), { recursive: true })
-    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, ...run }, null, 2) + '\n')
+    writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, ...run, ...mailRun }, null, 2) + '\n')
     console.log(`results written to ${out}`)
   } finally {
     cluster?.stop()

@@ -1,0 +1,165 @@
+// The mail benchmark of `npm run bench` (issue 6): a backlog of messages in a real Dovecot ingested end to end
+// (IMAP fetch, MIME parse, forward reading, matching, logging, UID MOVE to the outcome folders), against a raw
+// imapflow fetch + postal-mime parse of the same messages in the same run. Throughput and peak RSS are reported.
+import { performance } from 'node:perf_hooks'
+import { addSalesperson, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, generateContacts, silentLogger, type Actor } from '@crm/core'
+import type { CrmDatabase } from '@crm/db'
+import { connectImap, ensureFolders, ingestMailboxOnce, OUTCOME_FOLDERS, type ImapSettings, type IngestSettings } from '@crm/mail-ingest'
+import { startDovecot } from '@crm/mail-ingest/dovecot'
+import PostalMime from 'postal-mime'
+
+export const MAIL_GOAL_PER_SECOND = 100
+export const MAIL_GOAL_RSS_MB = 300
+
+export interface MailBenchResult {
+  dialect: string
+  messages: number
+  outcomes: Record<string, number>
+  seconds: number
+  perSecond: number
+  peakRssMb: number
+  rawSeconds: number
+  rawPerSecond: number
+  /** Pipeline time / raw fetch + parse time. */
+  ratio: number
+  appendSeconds: number
+  pass: boolean
+}
+
+const ACTOR: Actor = { id: 'bench', isAdmin: true }
+const TEAM = 'team.bench.example'
+
+/** Realistic mail for the backlog: mostly forwards and BCC copies of customer mail, some unmatched, auto-replies, spoofs. */
+function benchMessage(i: number, customer: string): string {
+  const id = `<bench-${i}@${TEAM}>`
+  const date = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toUTCString()
+  const auth = `Authentication-Results: mx.bench.example; dkim=pass header.d=${TEAM}`
+  const kind = i % 20
+  const body = `Hello,\r\n\r\nthank you for the meeting on the ${(i % 28) + 1}th. As agreed we would like ${10 + (i % 90)} tonnes of cod,\r\ndelivered to the usual harbour. Please send an offer with prices and dates.\r\n\r\nBest regards\r\n`
+  if (kind < 12 || kind === 16 || kind === 17) {
+    const from = kind === 16 || kind === 17 ? `someone${i}@gmail.com` : customer
+    return [auth, `From: Mail Bench <sales@${TEAM}>`, `To: log@${TEAM}`, `Subject: Fwd: Order ${i}`, `Date: ${date}`, `Message-ID: ${id}`,
+      'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Please log this.', '', '---------- Forwarded message ---------',
+      `From: Customer <${from}>`, `Date: ${date}`, `Subject: Order ${i}`, `To: Mail Bench <sales@${TEAM}>`, '', body].join('\r\n')
+  }
+  if (kind < 16) {
+    return [auth, `From: Mail Bench <sales@${TEAM}>`, `To: Customer <${customer}>`, `Bcc: log@${TEAM}`, `Subject: Offer ${i}`, `Date: ${date}`,
+      `Message-ID: ${id}`, 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8', '', `<p>Dear customer,</p><p>our offer ${i} is attached.</p>`].join('\r\n')
+  }
+  if (kind === 18) {
+    return [auth, `From: Customer <${customer}>`, `To: sales@${TEAM}`, 'Auto-Submitted: auto-replied', `Subject: Out of office`, `Date: ${date}`, `Message-ID: ${id}`, '', 'I am away.'].join('\r\n')
+  }
+  return [`Authentication-Results: mx.bench.example; dkim=fail header.d=${TEAM}`, `From: Mail Bench <sales@${TEAM}>`, `To: log@${TEAM}`, `Subject: Fwd: Spoof ${i}`,
+    `Date: ${date}`, `Message-ID: ${id}`, '', '---------- Forwarded message ---------', `From: <${customer}>`, `Subject: Spoof ${i}`, `Date: ${date}`, '', body].join('\r\n')
+}
+
+/** Peak resident set size while `fn` runs, sampled every 20 ms. */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakRssMb: number }> {
+  let peak = process.memoryUsage.rss()
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss())
+  }, 20)
+  try {
+    const value = await fn()
+    peak = Math.max(peak, process.memoryUsage.rss())
+    return { value, peakRssMb: peak / 1024 / 1024 }
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+/**
+ * Fills a fresh Dovecot mailbox with `messages` messages, ingests them all with the ingester's own code into
+ * `database` (which gets 1,000 generated contacts first), then times a raw fetch + parse of the same messages.
+ */
+export async function benchMail(database: CrmDatabase, messages: number, log: (line: string) => void = () => {}): Promise<MailBenchResult> {
+  const deps = createCoreDeps(database, { logger: silentLogger })
+  await generateContacts(deps, { contacts: 1000, seed: 5, actor: ACTOR })
+  await addSalesperson(deps, ACTOR, { code: 'MAILB', name: 'Mail Bench', email: `sales@${TEAM}` })
+  const customers = (await database.db.selectFrom('contacts').select('email').where('email', 'is not', null).orderBy('no').execute()).map((r) => r.email!)
+  const settings: IngestSettings = { teamDomains: [TEAM], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: [`log@${TEAM}`], authservIds: ['mx.bench.example'] }
+  const dovecot = await startDovecot()
+  try {
+    const imap: ImapSettings = { host: '127.0.0.1', port: dovecot.port, secure: false, user: `bench${process.pid}`, password: dovecot.password, mailbox: 'INBOX', pollSeconds: 60 }
+    const filler = await connectImap(imap)
+    log(`mail: appending ${messages} messages to Dovecot`)
+    const appendStart = performance.now()
+    try {
+      await ensureFolders(filler)
+      for (let i = 0; i < messages; i++) await filler.append('INBOX', benchMessage(i, customers[i % customers.length]!))
+    } finally {
+      await filler.logout()
+    }
+    const appendSeconds = (performance.now() - appendStart) / 1000
+
+    log(`mail: ingesting the backlog end to end on ${database.dialect}`)
+    const client = await connectImap(imap)
+    let seconds: number
+    let peakRssMb: number
+    const outcomes: Record<string, number> = {}
+    try {
+      const started = performance.now()
+      const run = await withPeakRss(() => ingestMailboxOnce(client, deps, settings, 'INBOX', silentLogger))
+      seconds = (performance.now() - started) / 1000
+      peakRssMb = run.peakRssMb
+      for (const r of run.value) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1
+      const left = (await client.status('INBOX', { messages: true })) || { messages: -1 }
+      if (run.value.length !== messages || left.messages !== 0) throw new Error(`mail bench: ingested ${run.value.length} of ${messages}, ${left.messages} left in INBOX`)
+    } finally {
+      await client.logout()
+    }
+
+    log('mail: raw imapflow fetch + postal-mime parse of the same messages')
+    const raw = await connectImap(imap)
+    let rawSeconds: number
+    try {
+      const started = performance.now()
+      let parsed = 0
+      for (const folder of new Set(Object.values(OUTCOME_FOLDERS))) {
+        const lock = await raw.getMailboxLock(folder)
+        try {
+          if (!raw.mailbox || raw.mailbox.exists === 0) continue
+          for await (const msg of raw.fetch('1:*', { uid: true, source: true, internalDate: true })) {
+            if (msg.source) {
+              await PostalMime.parse(msg.source, { rfc822Attachments: true })
+              parsed++
+            }
+          }
+        } finally {
+          lock.release()
+        }
+      }
+      rawSeconds = (performance.now() - started) / 1000
+      if (parsed !== messages) throw new Error(`mail bench: the raw pass parsed ${parsed} of ${messages}`)
+    } finally {
+      await raw.logout()
+    }
+    const perSecond = messages / seconds
+    return {
+      dialect: database.dialect,
+      messages,
+      outcomes,
+      seconds,
+      perSecond,
+      peakRssMb,
+      rawSeconds,
+      rawPerSecond: messages / rawSeconds,
+      ratio: seconds / rawSeconds,
+      appendSeconds,
+      pass: perSecond >= MAIL_GOAL_PER_SECOND && peakRssMb < MAIL_GOAL_RSS_MB,
+    }
+  } finally {
+    await dovecot.stop()
+  }
+}
+
+/** The lines `npm run bench` prints for the mail benchmark. */
+export function formatMailResult(r: MailBenchResult): string {
+  const outcomes = Object.entries(r.outcomes).map(([k, n]) => `${n} ${k}`).join(', ')
+  return [
+    `mail ingest (${r.dialect}): ${r.messages} messages from Dovecot in ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(0)} msg/s (goal >= ${MAIL_GOAL_PER_SECOND}: ${r.perSecond >= MAIL_GOAL_PER_SECOND ? 'ok' : 'MISSED'}), peak RSS ${r.peakRssMb.toFixed(0)} MB (goal < ${MAIL_GOAL_RSS_MB} MB: ${r.peakRssMb < MAIL_GOAL_RSS_MB ? 'ok' : 'MISSED'})`,
+    `  outcomes: ${outcomes}`,
+    `  raw imapflow fetch + postal-mime parse of the same ${r.messages} messages: ${r.rawSeconds.toFixed(2)} s = ${r.rawPerSecond.toFixed(0)} msg/s; end to end / raw = ${r.ratio.toFixed(1)}x`,
+    `  (setup: appending the backlog took ${r.appendSeconds.toFixed(1)} s)`,
+  ].join('\n')
+}
