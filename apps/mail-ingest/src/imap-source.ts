@@ -106,7 +106,8 @@ export async function runImapIngest(client: ImapFlow, deps: CoreDeps, settings: 
         signal.removeEventListener('abort', done)
         resolve()
       }
-      const timer = setTimeout(done, imap.pollSeconds * 1000)
+      // Mail that arrived between the pass and this SELECT announces no EXISTS: look again soon instead of at the poll.
+      const timer = setTimeout(done, client.mailbox && client.mailbox.exists > 0 ? 1000 : imap.pollSeconds * 1000)
       client.on('exists', done)
       // A dropped connection ends the wait at once: the next command fails and the caller reconnects.
       client.once('close', done)
