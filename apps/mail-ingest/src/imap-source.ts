@@ -112,6 +112,8 @@ export async function runImapIngest(client: ImapFlow, deps: CoreDeps, settings: 
       // A dropped connection ends the wait at once: the next command fails and the caller reconnects.
       client.once('close', done)
       signal.addEventListener('abort', done)
+      // Stopped during the pass: the abort event has fired already and will not fire again.
+      if (signal.aborted) done()
     })
   }
 }

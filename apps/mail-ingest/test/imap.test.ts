@@ -91,8 +91,14 @@ describe.skipIf(!!skip)(`IMAP source against Dovecot${skip ? ` (skipped: ${skip}
         entries = (await listInteractions(deps, 'CT000002')).interactions.length
       }
       expect(entries).toBe(1)
-      const status = await other.status('Processed', { messages: true })
-      expect(status && status.messages).toBe(1)
+      // The move follows the commit: wait for it too.
+      let processed = 0
+      for (let i = 0; i < 50 && processed === 0; i++) {
+        const status = await other.status('Processed', { messages: true })
+        processed = status ? (status.messages ?? 0) : 0
+        if (!processed) await new Promise((r) => setTimeout(r, 100))
+      }
+      expect(processed).toBe(1)
     } finally {
       stop.abort()
       await running
