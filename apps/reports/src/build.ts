@@ -1,7 +1,7 @@
 // Builds the reports site from DATABASE_URL. Usage: node apps/reports/src/build.ts [--out DIR]
 // (`npm run reports -- --out DIR`, `crm reports build --out DIR`). Fails loudly: any error exits 1 with its
 // message. Run through buildReportsSite (src/index.ts) it also reports its summary over the IPC channel.
-import { readdirSync, readFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { build } from 'astro'
@@ -45,6 +45,17 @@ export function summaryLine(s: BuildSummary): string {
   return `reports: ${s.htmlPages} pages and ${s.csvFiles} CSV files written to ${s.outDir} in ${s.seconds.toFixed(1)} s (peak memory ${Math.round(s.peakRssMb)} MB); data of ${i.database} as of ${i.generatedAt}: ${i.contacts} contacts, ${i.segments} segments, ${i.campaigns} campaigns`
 }
 
+/** Puts the finished site in place of `to` (renamed when on the same file system, else copied). */
+function replaceFolder(from: string, to: string): void {
+  rmSync(to, { recursive: true, force: true })
+  try {
+    renameSync(from, to)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error
+    cpSync(from, to, { recursive: true })
+  }
+}
+
 function countFiles(dir: string): { html: number; csv: number } {
   const out = { html: 0, csv: 0 }
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
@@ -60,11 +71,21 @@ if (import.meta.main) {
     const start = performance.now()
     const { outDir } = parseBuildArgs(process.argv.slice(2))
     process.env.ASTRO_TELEMETRY_DISABLED = '1'
-    process.env.CRM_REPORTS_OUT = outDir
     process.env.DATABASE_URL = absoluteDatabaseUrl(process.env.DATABASE_URL, process.cwd())
-    // Astro resolves its own dependencies from the working directory.
+    // Astro resolves its own dependencies from the working directory, and renders from a .prerender folder next
+    // to the output when that is inside it (else in a .astro folder that every build would share). So each build
+    // gets a staging folder of its own inside the app, and concurrent builds (a scheduled one, a manual one,
+    // tests) never touch each other's files; the finished site then replaces the output folder.
     process.chdir(root)
-    await build({ root, outDir, logLevel: process.env.CRM_REPORTS_QUIET === '1' ? 'error' : 'info' })
+    const staging = mkdtempSync(join(root, '.build-'))
+    try {
+      const site = join(staging, 'site')
+      process.env.CRM_REPORTS_OUT = site
+      await build({ root, outDir: site, cacheDir: join(staging, 'cache'), logLevel: process.env.CRM_REPORTS_QUIET === '1' ? 'error' : 'info' })
+      replaceFolder(site, outDir)
+    } finally {
+      rmSync(staging, { recursive: true, force: true })
+    }
     const files = countFiles(outDir)
     const summary: BuildSummary = {
       outDir,
