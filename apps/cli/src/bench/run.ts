@@ -178,12 +178,7 @@ async function main(): Promise<void> {
         console.warn(`*** mail benchmark skipped: ${reason} ***`)
         run.skipped.push({ dialect: 'sqlite', reason: `mail: ${reason}` })
       } else {
-        const database = await openDatabase(`sqlite:${join(work, 'mail.sqlite')}`)
-        try {
-          mailRun.mail = await benchMail(database, mailMessages, (line) => console.error(`bench: ${line}`))
-        } finally {
-          await database.close()
-        }
+        mailRun.mail = await benchMail(`sqlite:${join(work, 'mail.sqlite')}`, mailMessages, (line) => console.error(`bench: ${line}`))
         console.log(formatMailResult(mailRun.mail))
       }
     }
