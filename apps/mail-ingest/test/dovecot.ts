@@ -66,6 +66,7 @@ userdb {
   args = uid=nobody gid=nogroup home=${mail}/%u
 }
 mail_location = maildir:~/Maildir
+mail_fsync = never
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
