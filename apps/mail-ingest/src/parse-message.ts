@@ -39,7 +39,11 @@ export function htmlToText(html: string): string {
     .replace(/<hr\b[^>]*>/gi, '\n________________________________\n')
     .replace(/<[^>]+>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10))
+      if (e[0] === '#') {
+        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)
+        // An entity beyond Unicode (&#99999999;) is a replacement character, as browsers show it.
+        return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd'
+      }
       return ENTITIES[e.toLowerCase()] ?? m
     })
     .replace(/\r\n?/g, '\n')

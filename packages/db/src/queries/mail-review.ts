@@ -4,8 +4,10 @@ import type { Executor } from './executor.ts'
 
 /** Adds waiting items; an item already known for the same message and address (any status) is kept as it is. */
 export async function insertMissing(db: Executor, rows: Array<Insertable<MailReviewItemTable>>): Promise<void> {
-  if (rows.length === 0) return
-  await db.insertInto('mail_review_items').values(rows).onConflict((oc) => oc.columns(['external_ref', 'address']).doNothing()).execute()
+  // In chunks: a message to thousands of strangers must stay under SQLite's limit of bound variables.
+  for (let i = 0; i < rows.length; i += 200) {
+    await db.insertInto('mail_review_items').values(rows.slice(i, i + 200)).onConflict((oc) => oc.columns(['external_ref', 'address']).doNothing()).execute()
+  }
 }
 
 /** One item by id or undefined. */
