@@ -3,12 +3,10 @@ import type { DuplicateCandidate } from '../contacts/duplicates.ts'
 import { findContactDuplicates, markNotDuplicates } from '../contacts/duplicates.ts'
 import { mergeContacts } from '../contacts/merge.ts'
 import { eraseContact, exportContactData, previewErasure } from '../contacts/privacy.ts'
-import { getContactDetails, getContactHistory, searchContacts } from '../contacts/read.ts'
+import { getContactDetails, getContactHistory, listContacts, searchContacts } from '../contacts/read.ts'
 import { checkNewContact, createContact, linkContactToCompany, updateContact } from '../contacts/write.ts'
 import { getSetup } from '../setup/setup.ts'
-import { contacts as contactQueries } from '@crm/db'
 import { invalidField } from '../errors.ts'
-import { toContact } from '../contacts/contact.ts'
 import type { CommandContext, CommandSpec, OptionSpec, ParsedInput } from './spec.ts'
 import { messageView, type ResultView } from './views.ts'
 
@@ -213,11 +211,9 @@ export const contactCommands: CommandSpec[] = [
     async run(ctx, input) {
       const type = input.options.type as string | undefined
       if (type && type !== 'company' && type !== 'person') throw invalidField('type', `--type is company or person, not "${type}".`)
-      const limit = Math.min(Math.max((input.options.limit as number | undefined) ?? 50, 1), 1000)
-      const offset = Math.max((input.options.offset as number | undefined) ?? 0, 0)
       const up = (v: unknown) => (typeof v === 'string' ? v.toUpperCase() : undefined)
-      const rows = await contactQueries.list(
-        ctx.deps.database.db,
+      const result = await listContacts(
+        ctx.deps,
         {
           ...(type ? { type: type as 'company' | 'person' } : {}),
           ...(up(input.options.company) ? { companyNo: up(input.options.company)! } : {}),
@@ -225,10 +221,9 @@ export const contactCommands: CommandSpec[] = [
           ...(up(input.options.country) ? { countryCode: up(input.options.country)! } : {}),
           ...(typeof input.options.city === 'string' ? { city: input.options.city } : {}),
         },
-        limit + 1,
-        offset,
+        { ...(input.options.limit !== undefined ? { limit: input.options.limit as number } : {}), ...(input.options.offset !== undefined ? { offset: input.options.offset as number } : {}) },
       )
-      return listView('Contacts', { query: '', contacts: rows.slice(0, limit).map(toContact), hasMore: rows.length > limit, offset })
+      return listView('Contacts', result)
     },
   },
   {

@@ -1,4 +1,4 @@
-import { changeLog, classifications, contactFacts, contacts, salespeople, setup as setupQueries, type ClassificationKind } from '@crm/db'
+import { changeLog, classifications, contactFacts, contacts, salespeople, setup as setupQueries, type ClassificationKind, type ContactListFilter } from '@crm/db'
 import { toMajor } from '../money.ts'
 import type { CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
@@ -39,7 +39,9 @@ export async function getContactDetails(deps: CoreDeps, no: string): Promise<Con
   const row = await contacts.find(db, key)
   if (!row) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${key}. Find the number with: contact find <name>`, { field: 'contact' })
   const salesperson = row.salesperson_code ? await salespeople.find(db, row.salesperson_code) : undefined
-  const currency = (await setupQueries.get(db)).currency_code
+  const setupRow = await setupQueries.get(db)
+  const currency = setupRow.currency_code
+  const currentLanguage = setupRow.default_language_code
   const f = await contactFacts.factsFor(db, row.no, row.type === 'company')
   const facts: ContactFacts = {
     currency,
@@ -60,7 +62,7 @@ export async function getContactDetails(deps: CoreDeps, no: string): Promise<Con
     salespersonName: salesperson?.name ?? null,
     classifications: await classifications.listForContact(db, row.no),
     profile: await contacts.listProfileAnswers(db, row.no),
-    persons: row.type === 'company' ? (await contacts.listPersonsOf(db, row.no)).filter((p) => !p.erased_at).map(toContact) : [],
+    persons: row.type === 'company' ? sortContactsByName((await contacts.listPersonsOf(db, row.no)).filter((p) => !p.erased_at).map(toContact), currentLanguage) : [],
     facts,
   }
 }
@@ -93,6 +95,22 @@ export function contactCollator(language: string | null | undefined): Intl.Colla
 }
 
 /**
+ * The language to sort a list of contacts in: their own language when they all have the same one (a list of
+ * Russian contacts sorts in Russian order even in an Icelandic team), otherwise the team's language. One
+ * collator per list keeps the order consistent across pages.
+ */
+export function sortLanguage(contacts: ReadonlyArray<{ languageCode?: string | null; language_code?: string | null }>, teamLanguage: string | null | undefined): string | null | undefined {
+  const languages = new Set(contacts.map((c) => (c.languageCode ?? c.language_code ?? '').split('-')[0]!.toLowerCase()).filter(Boolean))
+  return languages.size === 1 ? [...languages][0] : teamLanguage
+}
+
+/** Sorts contacts by name in the language they share, else the team's (see sortLanguage); ties by number. */
+export function sortContactsByName<T extends { no: string; name: string; languageCode?: string | null; language_code?: string | null }>(contacts: T[], teamLanguage: string | null | undefined): T[] {
+  const collator = contactCollator(sortLanguage(contacts, teamLanguage))
+  return contacts.sort((a, b) => collator.compare(a.name, b.name) || (a.no < b.no ? -1 : a.no > b.no ? 1 : 0))
+}
+
+/**
  * Finds live contacts by name, email, phone, company, city or number: every word of the query must be the
  * start of a word of the contact, compared case- and accent-insensitively in any script. The page is ordered
  * by the team language's collation.
@@ -110,7 +128,6 @@ export async function searchContacts(deps: CoreDeps, input: SearchContactsInput)
   // broad query (more than SORT_IN_MEMORY_MAX matches) pages in the database's folded order instead, so one
   // keystroke cannot load a whole table.
   const language = (await setupQueries.get(db)).default_language_code
-  const collator = contactCollator(language)
   // The most selective word drives the lookup. Up to SORT_IN_MEMORY_MAX matches are sorted here in the team's
   // collation; when there are more (or even the rarest word is very common), the page comes straight from the
   // token index, which holds each token's folded contact name, with a bounded top-N sort in the database.
@@ -118,16 +135,34 @@ export async function searchContacts(deps: CoreDeps, input: SearchContactsInput)
   const nos = ranked[0]!.count > DRIVER_MAX ? null : await contacts.listMatchingNos(db, ranked.map((r) => r.prefix), SORT_IN_MEMORY_MAX + 1)
   if (nos === null || nos.length > SORT_IN_MEMORY_MAX) {
     const rows = await contacts.searchByTokenPrefixes(db, ranked.map((r) => r.prefix), limit + 1, offset)
+    // Pages come in the database's folded order here; only the page itself is put in the team's order.
     const page = rows.slice(0, limit).map(toContact)
+    const collator = contactCollator(language)
     page.sort((a, b) => collator.compare(a.name, b.name) || (a.no < b.no ? -1 : a.no > b.no ? 1 : 0))
     return { query: input.query, contacts: page, hasMore: rows.length > limit, offset }
   }
-  const matches = await contacts.listNamesByNos(db, nos)
-  matches.sort((a, b) => collator.compare(a.name, b.name) || (a.no < b.no ? -1 : a.no > b.no ? 1 : 0))
+  const matches = sortContactsByName(await contacts.listNamesByNos(db, nos), language)
   const pageNos = matches.slice(offset, offset + limit).map((m) => m.no)
   const rows = new Map((await contacts.listByNos(db, pageNos)).map((r) => [r.no, r]))
   const page = pageNos.flatMap((no) => (rows.has(no) ? [toContact(rows.get(no)!)] : []))
   return { query: input.query, contacts: page, hasMore: matches.length > offset + limit, offset }
+}
+
+/**
+ * Live contacts matching a list filter, a page at a time. Up to SORT_IN_MEMORY_MAX of them are ordered by name in
+ * their shared language (else the team's); a bigger list pages in the database's folded-name order.
+ */
+export async function listContacts(deps: CoreDeps, filter: ContactListFilter, page: { limit?: number; offset?: number } = {}): Promise<SearchContactsResult> {
+  const db = deps.database.db
+  const limit = Math.max(1, Math.min(page.limit ?? 50, 1000))
+  const offset = Math.max(0, page.offset ?? 0)
+  const all = await contacts.list(db, filter, SORT_IN_MEMORY_MAX + 1, 0)
+  if (all.length <= SORT_IN_MEMORY_MAX) {
+    const sorted = sortContactsByName(all.map(toContact), (await setupQueries.get(db)).default_language_code)
+    return { query: '', contacts: sorted.slice(offset, offset + limit), hasMore: sorted.length > offset + limit, offset }
+  }
+  const rows = await contacts.list(db, filter, limit + 1, offset)
+  return { query: '', contacts: rows.slice(0, limit).map(toContact), hasMore: rows.length > limit, offset }
 }
 
 /** The trace of changes to a contact (merges, erasure, edits), oldest first. */

@@ -216,9 +216,9 @@ export async function listMatchingNos(db: Executor, prefixes: string[], limit: n
 }
 
 /** Number and name of the given contacts (read from the (no, name) index), for sorting before paging. */
-export async function listNamesByNos(db: Executor, nos: string[]): Promise<Array<{ no: string; name: string }>> {
+export async function listNamesByNos(db: Executor, nos: string[]): Promise<Array<{ no: string; name: string; language_code: string | null }>> {
   if (nos.length === 0) return []
-  return db.selectFrom('contacts').select(['no', 'name']).where('no', 'in', nos).execute()
+  return db.selectFrom('contacts').select(['no', 'name', 'language_code']).where('no', 'in', nos).execute()
 }
 
 export interface DuplicateKeys {
