@@ -30,8 +30,11 @@ function isMbox(path: string, bytes: Buffer): boolean {
   return extname(path).toLowerCase() === '.mbox' || (bytes.subarray(0, 5).toString('latin1') === 'From ' && extname(path).toLowerCase() !== '.eml')
 }
 
-/** The messages of one .eml file, a folder of .eml files (sorted by name), or an mbox file. */
-export function readMailPath(path: string): FileMessage[] {
+/**
+ * The messages of one .eml file, a folder of .eml files (sorted by name), or an mbox file. In a folder, an
+ * empty file is passed on as a message of its own (it ends as invalid), so one bad file does not stop the rest.
+ */
+export function readMailPath(path: string, inFolder = false): FileMessage[] {
   let stat
   try {
     stat = statSync(path)
@@ -41,7 +44,7 @@ export function readMailPath(path: string): FileMessage[] {
   if (stat.isDirectory()) {
     const files = readdirSync(path).filter((n) => /\.(eml|mbox)$/i.test(n)).sort()
     if (files.length === 0) throw new MailPathError(`The folder ${path} has no .eml or .mbox files.`)
-    return files.flatMap((n) => readMailPath(join(path, n)))
+    return files.flatMap((n) => readMailPath(join(path, n), true))
   }
   let bytes: Buffer
   try {
@@ -49,7 +52,10 @@ export function readMailPath(path: string): FileMessage[] {
   } catch (error) {
     throw new MailPathError(`${path} cannot be read: ${(error as Error).message}`)
   }
-  if (bytes.length === 0) throw new MailPathError(`${basename(path)} is empty.`)
+  if (bytes.length === 0) {
+    if (inFolder) return [{ file: path, raw: bytes }]
+    throw new MailPathError(`${basename(path)} is empty.`)
+  }
   if (isMbox(path, bytes)) {
     const parts = splitMbox(bytes)
     if (parts.length === 0) throw new MailPathError(`${path} is not an mbox file (no "From " separator lines).`)

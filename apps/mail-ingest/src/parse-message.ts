@@ -1,4 +1,5 @@
 import type { EmailFacts, MailAddress } from '@crm/core'
+import { decodeHTML } from 'entities'
 import PostalMime from 'postal-mime'
 import type { Address, Email } from 'postal-mime'
 
@@ -28,24 +29,17 @@ function flatten(list: Address[] | Address | undefined): MailAddress[] {
   return out.filter((a) => /@/.test(a.address))
 }
 
-const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
-
 /** Readable text from HTML: block elements become line breaks, tags go, entities are decoded. */
 export function htmlToText(html: string): string {
-  return html
+  const text = html
     .replace(/<(script|style|head)\b[^>]*>[\s\S]*?<\/\1>/gi, '')
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|tr|li|h[1-6]|blockquote|table)>/gi, '\n')
     .replace(/<hr\b[^>]*>/gi, '\n________________________________\n')
     .replace(/<[^>]+>/g, '')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#') {
-        const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)
-        // An entity beyond Unicode (&#99999999;) is a replacement character, as browsers show it.
-        return Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '\ufffd'
-      }
-      return ENTITIES[e.toLowerCase()] ?? m
-    })
+  // Every named and numeric entity of HTML (&uuml;, &#233;, ...); one beyond Unicode becomes U+FFFD.
+  return decodeHTML(text)
+    .replace(/\u00a0/g, ' ')
     .replace(/\r\n?/g, '\n')
     .replace(/[ \t\u00a0]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { addSalesperson, createContact, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, listInteractions, type Actor, type CoreDeps } from '@crm/core'
+import type { CrmDatabase } from '@crm/db'
+import { createTestDatabase } from '@crm/db/testing'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { ingestMessage, type IngestSettings } from '../src/index.ts'
+
+const admin: Actor = { id: 'test', isAdmin: true }
+const settings: IngestSettings = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: ['log@team.example'], authservIds: ['mx.team.example'] }
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name))
+
+describe('mail clients and languages', () => {
+  let database: CrmDatabase
+  let deps: CoreDeps
+  const nos: Record<string, string> = {}
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite')
+    deps = createCoreDeps(database, { clock: () => new Date('2026-11-20T10:00:00Z') })
+    await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
+    await addSalesperson(deps, admin, { code: 'BJORN', name: 'Borgar Boss', email: 'bjorn@team.example' })
+    const hekla = await createContact(deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'hekla.is' })
+    const thora = await createContact(deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla.contact.no, email: 'thora@hekla.is' })
+    const rosfish = await createContact(deps, admin, { type: 'company', name: 'Росфиш ООО', website: 'rosfish.ru' })
+    const irina = await createContact(deps, admin, { type: 'person', name: 'Ирина Соколова', companyNo: rosfish.contact.no, email: 'irina@rosfish.ru' })
+    const mueller = await createContact(deps, admin, { type: 'company', name: 'Müller GmbH', website: 'https://www.mueller.de' })
+    const nordfish = await createContact(deps, admin, { type: 'company', name: 'Nordfish AS', email: 'post@nordfish.no' })
+    const dupont = await createContact(deps, admin, { type: 'company', name: 'Pêcheries Dupont SARL', website: 'peche-dupont.fr' })
+    const jean = await createContact(deps, admin, { type: 'person', name: 'Jean Dupont', companyNo: dupont.contact.no, email: 'jean.dupont@peche-dupont.fr' })
+    Object.assign(nos, { thora: thora.contact.no, irina: irina.contact.no, mueller: mueller.contact.no, nordfish: nordfish.contact.no, jean: jean.contact.no })
+  })
+  afterEach(async () => {
+    await database.close()
+  })
+
+  async function only(no: string) {
+    const entries = (await listInteractions(deps, no)).interactions.filter((i) => i.contactNo === no)
+    expect(entries).toHaveLength(1)
+    return entries[0]!
+  }
+
+  // Each inline forward: which client and language wrote it, who the original is from, its subject, date and the forwarder's note.
+  it.each([
+    ['outlook-forward-ru-cp1251.eml', 'Outlook desktop, Russian, windows-1251 quoted-printable', 'irina', 'Счёт на поставку трески', '2026-11-16T09:12:00.000Z', 'Коллеги, счёт от Росфиш, занесите, пожалуйста.'],
+    ['outlook-web-forward-en-html.eml', 'Outlook on the web, English, HTML only, split encoded words', 'mueller', 'Offer for frozen cod', '2026-11-16T09:12:00.000Z', 'Hot lead from Müller, please log.'],
+    ['apple-forward-en.eml', 'Apple Mail, English, multipart/alternative', 'thora', 'Delivery schedule', '2026-11-16T09:12:00.000Z', 'FYI, log this one.'],
+    ['thunderbird-forward-de.eml', 'Thunderbird, German, tabbed header block', 'mueller', 'Lieferung Fischmehl', '2026-11-16T09:12:00.000Z', 'Bitte ins CRM.'],
+    ['thunderbird-forward-en.eml', 'Thunderbird, English', 'nordfish', 'Price list 2027', '2026-11-16T09:12:00.000Z', 'For the file.'],
+    ['outlook-forward-is.eml', 'Outlook desktop, Icelandic', 'thora', 'Pöntun á þorski', '2026-11-16T09:12:00.000Z', 'Vinsamlegast skrá.'],
+    ['gmail-forward-fr.eml', 'Gmail, French', 'jean', 'Devis cabillaud', '2026-11-16T09:12:00.000Z', 'À enregistrer, merci.'],
+    ['outlook-forward-fr.eml', 'Outlook desktop, French', 'jean', 'Commande de juillet', '2026-11-16T09:12:00.000Z', 'Pour le CRM.'],
+    ['gmail-nested-forward-ru.eml', 'Gmail, Russian, base64, a forward of a forward', 'irina', 'Заказ на поставку', '2026-11-16T09:12:00.000Z', 'Анна, это надо занести.'],
+  ])('logs %s (%s) against the original sender', async (file, _client, who, subject, occurredAt, note) => {
+    const r = await ingestMessage(deps, settings, fixture(file))
+    expect(r, r.reason ?? '').toMatchObject({ outcome: 'logged', kind: 'forward', direction: 'inbound', contacts: [nos[who]] })
+    const entry = await only(nos[who]!)
+    expect(entry).toMatchObject({ templateCode: 'EMAIL-IN', subject, occurredAt, description: note, salespersonCode: 'ANNA', source: 'email' })
+    expect((await ingestMessage(deps, settings, fixture(file))).outcome).toBe('already-logged')
+  })
+
+  it.each([
+    ['auto-reply-subject-de.eml', /out-of-office reply \(subject "Automatische Antwort: Angebot Fischmehl"\)/],
+    ['auto-reply-x-autoreply-ru.eml', /auto-reply \(x-autoreply: yes\)/],
+    ['newsletter-list-unsubscribe.eml', /mailing-list mail/],
+    ['bounce-mailer-daemon.eml', /bounce \(from mailer-daemon@mx\.team\.example\)/],
+  ])('ignores %s and records why', async (file, reason) => {
+    const r = await ingestMessage(deps, settings, fixture(file))
+    expect(r.outcome).toBe('ignored')
+    expect(r.reason).toMatch(reason)
+    expect(await database.db.selectFrom('interaction_log_entries').select('no').execute()).toEqual([])
+  })
+
+  it.each([
+    ['rejected-dkim-fail.eml', /not authenticated: dkim=fail, spf=fail, dmarc=fail/],
+    ['rejected-unaligned-dkim.eml', /not authenticated: dkim=pass, spf=pass \(no pass for team\.example\)/],
+    ['rejected-forged-lower-header.eml', /not authenticated: .*dmarc=fail/],
+    ['rejected-no-authentication-results.eml', /not authenticated: no Authentication-Results header from mx\.team\.example/],
+  ])('rejects %s: the forwarder is not proven, nothing is logged', async (file, reason) => {
+    const r = await ingestMessage(deps, settings, fixture(file))
+    expect(r.outcome).toBe('rejected')
+    expect(r.reason).toMatch(reason)
+    expect(await database.db.selectFrom('interaction_log_entries').select('no').execute()).toEqual([])
+    expect(await database.db.selectFrom('mail_review_items').select('id').execute()).toEqual([])
+  })
+})
