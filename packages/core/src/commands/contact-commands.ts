@@ -383,7 +383,7 @@ export const contactCommands: CommandSpec[] = [
         const details = await previewErasure(ctx.deps, arg(input, 'no'))
         const c = details.contact
         const text = [
-          `Erasing ${c.no} ${c.name} removes for good: names, address, phones, emails, website, classifications, profile answers and the data in its change history.`,
+          `Erasing ${c.no} ${c.name} removes for good: names, address, phones, emails, website, classifications, profile answers, the subjects and notes of its interactions and opportunities, the addresses of its emails (unsent ones are withdrawn) and the data in its change history.`,
           'Kept, without personal data: the number, type, country, salesperson and anonymous statistics.',
           `To go ahead: contact erase ${c.no} --confirm ${c.no}`,
         ].join('\n')

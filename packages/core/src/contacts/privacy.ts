@@ -1,20 +1,32 @@
-import { changeLog, contacts, interactions, type ContactUpdate } from '@crm/db'
+import { changeLog, contactData, contacts, interactions, type ContactUpdate } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import { getContactDetails, getContactHistory } from './read.ts'
 import { requireContact } from './write.ts'
+import { toInteraction, type Interaction } from '../interactions/interactions.ts'
+import { toOpportunity, type Opportunity } from '../opportunities/opportunities.ts'
 
 /** Everything held about one contact, for a data-subject access request (GDPR art. 15). */
 export interface ContactDataExport {
   exportedAt: string
   contact: Awaited<ReturnType<typeof getContactDetails>>
   history: Awaited<ReturnType<typeof getContactHistory>>
+  /** What is held about the contact elsewhere: interactions, opportunities and their entries, segment lines, emails. */
+  held: {
+    interactions: Interaction[]
+    opportunities: Opportunity[]
+    opportunityEntries: Awaited<ReturnType<typeof contactData.listHeldAbout>>['opportunityEntries']
+    segmentLines: Awaited<ReturnType<typeof contactData.listHeldAbout>>['segmentLines']
+    emails: Awaited<ReturnType<typeof contactData.listHeldAbout>>['emails']
+  }
 }
 
 /** Collects all data held about a contact as one JSON-ready object. */
 export async function exportContactData(deps: CoreDeps, no: string): Promise<ContactDataExport> {
   const contact = await getContactDetails(deps, no)
-  return { exportedAt: deps.clock().toISOString(), contact, history: await getContactHistory(deps, contact.contact.no) }
+  const rows = await contactData.listHeldAbout(deps.database.db, contact.contact.no)
+  const held = { ...rows, interactions: rows.interactions.map(toInteraction), opportunities: rows.opportunities.map((o) => toOpportunity(o)) }
+  return { exportedAt: deps.clock().toISOString(), contact, history: await getContactHistory(deps, contact.contact.no), held }
 }
 
 /** What an erasure would remove; shown before the user confirms. */
@@ -26,7 +38,8 @@ export async function previewErasure(deps: CoreDeps, no: string) {
 
 /**
  * Erases a contact's personal data on request (GDPR art. 17): names, addresses, phones, emails, website,
- * classifications, profile answers and search entries go; the number, type, country, salesperson and the
+ * classifications, profile answers, search entries, the free text of its interactions and opportunities and the
+ * address of its emails go; the number, type, country, salesperson and the
  * anonymous facts that feed statistics stay. The contact is marked privacy blocked so it is never used again.
  * `confirmNo` must repeat the contact number.
  */
@@ -54,6 +67,8 @@ export async function eraseContact(deps: CoreDeps, actor: Actor, no: string, con
     await contacts.update(trx, row.no, patch)
     await contacts.deletePersonalLinks(trx, row.no)
     await interactions.redactForContact(trx, row.no)
+    await contactData.redactEmails(trx, row.no)
+    await contactData.redactOpportunities(trx, row.no)
     await changeLog.redactFor(trx, 'contact', row.no, { redacted: true })
     await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: row.no, action: 'erase' })
     deps.logger.info({ event: 'contact.erased', no: row.no })
