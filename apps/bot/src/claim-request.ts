@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { claimRequest, releaseRequest } from '@crm/core'
 import type { AnyMiddlewareArgs, App } from '@slack/bolt'
+import { errorMessage } from './blocks/result-blocks.ts'
 import type { BotDeps } from './deps.ts'
+import { messages } from './messages.ts'
 
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 22)
 
@@ -38,10 +40,21 @@ export function requestKeyOf(body: Record<string, any>): string | undefined {
 export function register(app: App, deps: BotDeps): void {
   app.use(async (args) => {
     const { body, context, next } = args
-    const ack = (args as AnyMiddlewareArgs & { ack?: (response?: unknown) => Promise<void> }).ack
+    const { ack, respond } = args as AnyMiddlewareArgs & { ack?: (response?: unknown) => Promise<void>; respond?: (message: unknown) => Promise<unknown> }
     const key = requestKeyOf(body as Record<string, any>)
     if (!key) return next()
-    if (!(await claimRequest(deps.core, key))) {
+    let claimed: boolean
+    try {
+      claimed = await claimRequest(deps.core, key)
+    } catch (error) {
+      // The database cannot be reached: nothing can be run safely; say so with a reference, never the error.
+      const ref = randomBytes(4).toString('hex')
+      deps.log.error({ event: 'claim_failed', ref, err: error }, 'unexpected error')
+      if (ack) await ack()
+      if (respond) await respond({ response_type: 'ephemeral', replace_original: false, ...errorMessage(messages.unexpected(ref)) }).catch(() => undefined)
+      return
+    }
+    if (!claimed) {
       deps.log.info({ event: 'request_already_claimed', kind: key.slice(0, key.indexOf(':')), retryNum: context.retryNum })
       if (ack) await ack()
       return

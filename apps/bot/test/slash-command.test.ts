@@ -102,6 +102,16 @@ describe('the /crm slash command over signed HTTP', () => {
     expect(typo.text).toContain('Did you mean "contact"?')
   })
 
+  it('answers with a reference when the request cannot even be claimed, and runs nothing', async () => {
+    await sql`drop table slack_requests`.execute(bot.database.db)
+    const answer = await runSlash(bot, ADMIN, 'contact add company "Katla ehf"')
+    const ref = String(answer.text).match(/^Something went wrong \(ref ([0-9a-f]{8})\)/)?.[1]
+    expect(ref).toBeDefined()
+    expect(JSON.stringify(answer)).not.toMatch(/slack_requests|SqliteError/)
+    expect(bot.logs.find((l) => l.event === 'claim_failed')).toMatchObject({ ref, level: 50 })
+    expect(await countContacts(bot)).toBe(0)
+  })
+
   it('answers an unexpected error with a reference that is in the log, never a stack trace', async () => {
     await sql`drop table contact_search_tokens`.execute(bot.database.db)
     const answer = await runSlash(bot, ADMIN, 'contact find anna')
