@@ -2,12 +2,21 @@ import { invalidField } from './errors.ts'
 
 /** Digits after the decimal point for a currency (ISK and JPY have none, most have two). */
 export function currencyDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  } catch {
-    return 2
+  let digits = DIGITS.get(currency)
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
+    } catch {
+      digits = 2
+    }
+    DIGITS.set(currency, digits)
   }
+  return digits
 }
+
+// Making an Intl.NumberFormat costs far more than using one; reports format hundreds of thousands of amounts.
+const DIGITS = new Map<string, number>()
+const FORMATS = new Map<number, Intl.NumberFormat>()
 
 /** True for a three-letter ISO 4217 code that Intl knows. */
 export function isCurrencyCode(code: string): boolean {
@@ -71,7 +80,9 @@ export function parseMoney(text: string, currency: string, field = 'value'): num
 /** Formats minor units for display, e.g. 1600000 EUR -> "16,000.00". */
 export function formatMoney(minor: number, currency: string): string {
   const digits = currencyDigits(currency)
-  return new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits)
+  let format = FORMATS.get(digits)
+  if (!format) FORMATS.set(digits, (format = new Intl.NumberFormat('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })))
+  return format.format(minor / 10 ** digits)
 }
 
 /** Minor units as a decimal number in major units (for JSON: 250 -> 2.5). */

@@ -184,6 +184,20 @@ function toStep(row: SegmentStepRow): SegmentStepReport {
   }
 }
 
+/** Lines per code (a line with several codes counts in each), by code, with a last row (code null) for lines with none. */
+function countBy(lines: readonly SegmentContactRow[], codes: (c: SegmentContactRow) => readonly string[], names: Map<string, string>): CompositionRow[] {
+  const counts = new Map<string, number>()
+  let none = 0
+  for (const line of lines) {
+    const list = codes(line)
+    if (list.length === 0) none++
+    for (const code of list) counts.set(code, (counts.get(code) ?? 0) + 1)
+  }
+  const rows: CompositionRow[] = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([code, count]) => ({ code, description: names.get(code) ?? null, count }))
+  if (none) rows.push({ code: null, description: null, count: none })
+  return rows
+}
+
 /**
  * Every segment (index facts, contacts in pages, composition, criteria history, logged interactions) and every
  * campaign (statistics, segments, interactions by template, responses over time, opportunities, funnel), read
@@ -208,30 +222,39 @@ export async function loadSegmentCampaignData(deps: CoreDeps, options: { pageSiz
     lastInteractionAt: r.last_interaction_at,
   }))
 
-  const industries = new Map<string, string>()
-  for (const r of await reports.listSegmentContactIndustries(db)) {
-    const had = industries.get(r.contact_no)
-    industries.set(r.contact_no, had ? `${had}, ${r.code}` : r.code)
+  // Each contact is read once and shared by every segment it is in; lines are (segment, contact) in line order.
+  // Composition is counted from the same facts the contact lists show, so the two always agree.
+  const codesOf = async (kind: 'industry' | 'relation') => {
+    const out = new Map<string, string[]>()
+    for (const r of await reports.listSegmentContactCodes(db, kind)) {
+      const list = out.get(r.contact_no)
+      if (list) list.push(r.code)
+      else out.set(r.contact_no, [r.code])
+    }
+    return out
   }
-  const linesBySegment = groupBy(await reports.listAllSegmentLines(db), (r) => r.segment_no)
-  const composition = async (cells: Promise<reports.CompositionCell[]>) => groupBy(await cells, (c) => c.segment_no)
-  const industryCells = await composition(reports.listSegmentIndustryCells(db))
-  const relationCells = await composition(reports.listSegmentRelationCells(db))
-  const countryCells = await composition(reports.listSegmentCountryCells(db))
+  const industryCodes = await codesOf('industry')
+  const relationCodes = await codesOf('relation')
+  const describe = async (kind: 'industry' | 'relation') => new Map((await reports.listCodeDescriptions(db, kind)).map((c) => [c.code, c.description]))
+  const industryNames = await describe('industry')
+  const relationNames = await describe('relation')
+  const contactsByNo = new Map<string, SegmentContactRow>()
+  for (const c of await reports.listSegmentContacts(db)) {
+    contactsByNo.set(c.no, { no: c.no, name: c.name, type: c.type, company: c.company_name, industry: industryCodes.get(c.no)?.join(', ') ?? null, country: c.country_code, salesperson: c.salesperson_code })
+  }
+  const linesBySegment = new Map<string, SegmentContactRow[]>()
+  for (const l of await reports.listAllSegmentLines(db)) {
+    const contact = contactsByNo.get(l.contact_no)
+    if (!contact) continue
+    const list = linesBySegment.get(l.segment_no)
+    if (list) list.push(contact)
+    else linesBySegment.set(l.segment_no, [contact])
+  }
   const steps = groupBy(await reports.listAllSegmentSteps(db), (s) => s.segment_no)
   const segmentInteractions = groupBy(await reports.listSegmentInteractionCells(db), (c) => c.segment_no)
 
-  const toRows = (cells: reports.CompositionCell[] | undefined): CompositionRow[] => (cells ?? []).map((c) => ({ code: c.code, description: c.description, count: c.count }))
   const segments: SegmentReport[] = summaries.map((s) => {
-    const contacts: SegmentContactRow[] = (linesBySegment.get(s.no) ?? []).map((l) => ({
-      no: l.contact_no,
-      name: l.name,
-      type: l.type,
-      company: l.company_name,
-      industry: industries.get(l.contact_no) ?? null,
-      country: l.country_code,
-      salesperson: l.salesperson_code,
-    }))
+    const contacts = linesBySegment.get(s.no) ?? []
     const pages: SegmentContactRow[][] = []
     for (let i = 0; i < contacts.length; i += pageSize) pages.push(contacts.slice(i, i + pageSize))
     if (pages.length === 0) pages.push([])
@@ -239,9 +262,9 @@ export async function loadSegmentCampaignData(deps: CoreDeps, options: { pageSiz
       ...s,
       pages,
       composition: {
-        industry: toRows(industryCells.get(s.no)),
-        country: toRows(countryCells.get(s.no)),
-        relation: toRows(relationCells.get(s.no)),
+        industry: countBy(contacts, (c) => industryCodes.get(c.no) ?? [], industryNames),
+        country: countBy(contacts, (c) => (c.country ? [c.country] : []), new Map()),
+        relation: countBy(contacts, (c) => relationCodes.get(c.no) ?? [], relationNames),
       },
       steps: (steps.get(s.no) ?? []).map(toStep),
       loggedInteractions: (segmentInteractions.get(s.no) ?? []).map((c) => ({

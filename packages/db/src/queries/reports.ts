@@ -221,9 +221,18 @@ export async function listSegmentIndex(db: Executor): Promise<SegmentIndexRow[]>
   return rows.map((r) => ({ ...r, lines: Number(r.lines ?? 0), interactions: Number(r.interactions ?? 0), last_interaction_at: (r.last_interaction_at as string | null) ?? null }))
 }
 
-export interface SegmentLineRow {
+export interface SegmentLineRef {
   segment_no: string
   contact_no: string
+}
+
+/** Every segment line (segment, contact) in line order: the table's own order, so no sort is needed. */
+export async function listAllSegmentLines(db: Executor): Promise<SegmentLineRef[]> {
+  return db.selectFrom('segment_lines').select(['segment_no', 'contact_no']).orderBy('id').execute()
+}
+
+export interface SegmentContactFacts {
+  no: string
   name: string
   type: string
   company_name: string | null
@@ -231,14 +240,12 @@ export interface SegmentLineRow {
   salesperson_code: string | null
 }
 
-/** The lines of every segment with the contact's name, company, country and salesperson, by segment and line order. */
-export async function listAllSegmentLines(db: Executor): Promise<SegmentLineRow[]> {
+/** The contacts that are in some segment, each once, with what a segment's contact list shows. */
+export async function listSegmentContacts(db: Executor): Promise<SegmentContactFacts[]> {
   return db
-    .selectFrom('segment_lines as l')
-    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
-    .select(['l.segment_no', 'l.contact_no', 'c.name', 'c.type', 'c.company_name', 'c.country_code', 'c.salesperson_code'])
-    .orderBy('l.segment_no')
-    .orderBy('l.id')
+    .selectFrom('contacts')
+    .select(['no', 'name', 'type', 'company_name', 'country_code', 'salesperson_code'])
+    .where('no', 'in', db.selectFrom('segment_lines').select('contact_no'))
     .execute()
 }
 
@@ -260,10 +267,13 @@ export interface ContactCodeRow {
   code: string
 }
 
-/** Industry groups (own or the company's) of every contact that is in some segment, by contact and code. */
-export async function listSegmentContactIndustries(db: Executor): Promise<ContactCodeRow[]> {
+/**
+ * Industry groups or business relations (own or the company's) of every contact that is in some segment, by
+ * contact and code.
+ */
+export async function listSegmentContactCodes(db: Executor, kind: 'industry' | 'relation'): Promise<ContactCodeRow[]> {
   return db
-    .selectFrom(classified(db, 'contact_industry_groups').as('x'))
+    .selectFrom(classified(db, kind === 'industry' ? 'contact_industry_groups' : 'contact_business_relations').as('x'))
     .select(['x.contact_no', 'x.code'])
     .where('x.contact_no', 'in', db.selectFrom('segment_lines').select('contact_no'))
     .orderBy('x.contact_no')
@@ -271,60 +281,9 @@ export async function listSegmentContactIndustries(db: Executor): Promise<Contac
     .execute()
 }
 
-export interface CompositionCell {
-  segment_no: string
-  code: string | null
-  description: string | null
-  count: number
-}
-
-/**
- * Lines of every segment per industry group (own or the company's); a line with several groups counts in each,
- * and a cell with code null counts the lines with none.
- */
-export async function listSegmentIndustryCells(db: Executor): Promise<CompositionCell[]> {
-  return compositionBy(db, 'contact_industry_groups', 'industry_groups')
-}
-
-/** Lines of every segment per business relation (own or the company's), as for industry groups. */
-export async function listSegmentRelationCells(db: Executor): Promise<CompositionCell[]> {
-  return compositionBy(db, 'contact_business_relations', 'business_relations')
-}
-
-async function compositionBy(db: Executor, link: 'contact_industry_groups' | 'contact_business_relations', codes: 'industry_groups' | 'business_relations'): Promise<CompositionCell[]> {
-  const rows = await db
-    .selectFrom('segment_lines as l')
-    .innerJoin(classified(db, link).as('x'), 'x.contact_no', 'l.contact_no')
-    .leftJoin(`${codes} as g` as 'industry_groups as g', 'g.code', 'x.code')
-    .select((eb) => ['l.segment_no', 'x.code', eb.fn.max('g.description').as('description'), eb.fn.countAll<number>().as('count')])
-    .groupBy(['l.segment_no', 'x.code'])
-    .orderBy('l.segment_no')
-    .orderBy('x.code')
-    .execute()
-  const none = await db
-    .selectFrom('segment_lines as l')
-    .where('l.contact_no', 'not in', db.selectFrom(classified(db, link).as('y')).select('y.contact_no'))
-    .select((eb) => ['l.segment_no', eb.fn.countAll<number>().as('count')])
-    .groupBy('l.segment_no')
-    .execute()
-  const out = rows.map((r) => ({ segment_no: r.segment_no, code: r.code as string | null, description: (r.description as string | null) ?? null, count: Number(r.count) }))
-  for (const r of none) out.push({ segment_no: r.segment_no, code: null, description: null, count: Number(r.count) })
-  return out.sort((a, b) => (a.segment_no < b.segment_no ? -1 : a.segment_no > b.segment_no ? 1 : 0))
-}
-
-/** Lines of every segment per country of the contact (null: no country). */
-export async function listSegmentCountryCells(db: Executor): Promise<CompositionCell[]> {
-  const rows = await db
-    .selectFrom('segment_lines as l')
-    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
-    .select((eb) => ['l.segment_no', 'c.country_code as code', eb.fn.countAll<number>().as('count')])
-    .groupBy(['l.segment_no', 'c.country_code'])
-    .orderBy('l.segment_no')
-    .orderBy('c.country_code')
-    .execute()
-  // Dialects order nulls differently; "no country" goes last on both.
-  const out = rows.map((r) => ({ segment_no: r.segment_no, code: r.code, description: null, count: Number(r.count) }))
-  return out.sort((a, b) => (a.segment_no < b.segment_no ? -1 : a.segment_no > b.segment_no ? 1 : a.code === b.code ? 0 : a.code === null ? 1 : b.code === null ? -1 : a.code < b.code ? -1 : 1))
+/** Code and description of every industry group or business relation. */
+export async function listCodeDescriptions(db: Executor, kind: 'industry' | 'relation'): Promise<Array<{ code: string; description: string }>> {
+  return db.selectFrom(kind === 'industry' ? 'industry_groups' : 'business_relations').select(['code', 'description']).orderBy('code').execute()
 }
 
 /** The recorded steps of every segment (undone ones included), by segment and sequence. */
