@@ -35,6 +35,8 @@ export function readCliConfig(env: NodeJS.ProcessEnv, dbFlag: string | undefined
       ownAddresses: list(env.MAIL_OWN_ADDRESSES),
       freeMailDomains: env.MAIL_FREE_DOMAINS === undefined ? [...DEFAULT_FREE_MAIL_DOMAINS] : list(env.MAIL_FREE_DOMAINS),
       ack: /^(on|true|1|yes)$/i.test(env.MAIL_ACK?.trim() ?? ''),
+      // The ingester checks this strictly at start; here a value that is not a count means no excerpt.
+      excerptChars: Math.min(2000, Math.max(0, Math.floor(Number(env.MAIL_EXCERPT_CHARS ?? 0)) || 0)),
     },
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { DEFAULT_FREE_MAIL_DOMAINS } from '@crm/core'
 import { DEFAULT_DATABASE_URL } from '@crm/db'
-import type { ImapSettings } from './imap-source.ts'
+import { DEFAULT_FOLDERS, type ImapSettings } from './imap-source.ts'
 import type { IngestSettings } from './ingest-message.ts'
 import { readSwitch } from './smtp-config.ts'
 
@@ -52,9 +52,22 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
   const pollText = env.IMAP_POLL_SECONDS?.trim() || '60'
   const pollSeconds = Number(pollText)
   if (!Number.isFinite(pollSeconds) || pollSeconds < 1) problems.push(`IMAP_POLL_SECONDS is a number of seconds from 1, not "${pollText}".`)
+  const mailbox = env.IMAP_MAILBOX?.trim() || 'INBOX'
+  const folders = {
+    processed: env.IMAP_PROCESSED_FOLDER?.trim() || DEFAULT_FOLDERS.processed,
+    unmatched: env.IMAP_UNMATCHED_FOLDER?.trim() || DEFAULT_FOLDERS.unmatched,
+    rejected: env.IMAP_REJECTED_FOLDER?.trim() || DEFAULT_FOLDERS.rejected,
+  }
+  for (const [key, folder] of [['IMAP_PROCESSED_FOLDER', folders.processed], ['IMAP_UNMATCHED_FOLDER', folders.unmatched], ['IMAP_REJECTED_FOLDER', folders.rejected]] as const) {
+    // A message moved into the folder being watched would be read again forever.
+    if (folder.toLowerCase() === mailbox.toLowerCase()) problems.push(`${key} is "${folder}", the folder being watched (IMAP_MAILBOX); give another folder, e.g. ${key}=CRM/${key.split('_')[1]![0]}${key.split('_')[1]!.slice(1).toLowerCase()}.`)
+  }
   const standbyText = env.MAIL_STANDBY_SECONDS?.trim() || '5'
   const standbySeconds = Number(standbyText)
   if (!Number.isFinite(standbySeconds) || standbySeconds < 0.1 || standbySeconds > 3600) problems.push(`MAIL_STANDBY_SECONDS is a number of seconds (0.1-3600), not "${standbyText}".`)
+  const excerptText = env.MAIL_EXCERPT_CHARS?.trim() || '0'
+  const excerptChars = Number(excerptText)
+  if (!Number.isInteger(excerptChars) || excerptChars < 0 || excerptChars > 2000) problems.push(`MAIL_EXCERPT_CHARS is a whole number of characters from 0 (no excerpt) to 2000, not "${excerptText}".`)
   const authservIds = list(env.MAIL_AUTHSERV_IDS)
   if (authservIds.length === 0) problems.push('MAIL_AUTHSERV_IDS is required: the authserv-id of your receiving server, whose Authentication-Results are trusted.')
   for (const d of list(env.MAIL_TEAM_DOMAINS)) if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(d)) problems.push(`MAIL_TEAM_DOMAINS: "${d}" is not a domain.`)
@@ -65,7 +78,7 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
     config: {
       databaseUrl: env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL,
       debug: env.CRM_DEBUG === '1',
-      imap: { host, port, secure, user, password, ...(accessToken ? { accessToken } : {}), ...(accessTokenFile ? { accessTokenFile } : {}), mailbox: env.IMAP_MAILBOX?.trim() || 'INBOX', pollSeconds },
+      imap: { host, port, secure, user, password, ...(accessToken ? { accessToken } : {}), ...(accessTokenFile ? { accessTokenFile } : {}), mailbox, pollSeconds, folders },
       standbySeconds,
       ingest: {
         authservIds,
@@ -73,6 +86,7 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
         ownAddresses: list(env.MAIL_OWN_ADDRESSES),
         freeMailDomains: env.MAIL_FREE_DOMAINS === undefined ? [...DEFAULT_FREE_MAIL_DOMAINS] : list(env.MAIL_FREE_DOMAINS),
         ack,
+        excerptChars,
       },
     },
   }

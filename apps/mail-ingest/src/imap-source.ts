@@ -18,9 +18,25 @@ export interface ImapSettings {
   mailbox: string
   /** Seconds between checks when the server has no IDLE (and a safety net when it has). */
   pollSeconds: number
+  /** Where handled messages go (default Processed, Unmatched, Rejected). */
+  folders?: OutcomeFolders
 }
 
-/** The folders messages end up in, by outcome. */
+/** The three folders handled messages are moved to; names are configurable (IMAP_*_FOLDER). */
+export interface OutcomeFolders {
+  processed: string
+  unmatched: string
+  rejected: string
+}
+
+export const DEFAULT_FOLDERS: OutcomeFolders = { processed: 'Processed', unmatched: 'Unmatched', rejected: 'Rejected' }
+
+/** The folder of an outcome: logged, already logged and ignored are done; unmatched waits; the rest is refused. */
+export function folderFor(outcome: IngestOutcome['outcome'], folders: OutcomeFolders = DEFAULT_FOLDERS): string {
+  return outcome === 'unmatched' ? folders.unmatched : outcome === 'rejected' || outcome === 'invalid' ? folders.rejected : folders.processed
+}
+
+/** The folders messages end up in, by outcome, with the default names. */
 export const OUTCOME_FOLDERS: Record<IngestOutcome['outcome'], string> = {
   logged: 'Processed',
   'already-logged': 'Processed',
@@ -42,8 +58,8 @@ export async function connectImap(imap: ImapSettings, logger?: Logger): Promise<
 }
 
 /** Creates the outcome folders that are missing. */
-export async function ensureFolders(client: ImapFlow): Promise<void> {
-  for (const folder of new Set(Object.values(OUTCOME_FOLDERS))) await client.mailboxCreate(folder)
+export async function ensureFolders(client: ImapFlow, folders: OutcomeFolders = DEFAULT_FOLDERS): Promise<void> {
+  for (const folder of new Set(Object.values(folders))) await client.mailboxCreate(folder)
 }
 
 /** Messages fetched, ingested and moved per round: bounds memory on a large backlog. */
@@ -54,7 +70,7 @@ export const INGEST_BATCH_SIZE = 200
  * Works in batches: fetch a batch (no command may run while a fetch streams), ingest each message (its database
  * commit comes first), then one UID MOVE per outcome folder for the whole batch.
  */
-export async function ingestMailboxOnce(client: ImapFlow, deps: CoreDeps, settings: IngestSettings, mailbox: string, logger: Logger): Promise<Array<IngestOutcome & { uid: number }>> {
+export async function ingestMailboxOnce(client: ImapFlow, deps: CoreDeps, settings: IngestSettings, mailbox: string, logger: Logger, folders: OutcomeFolders = DEFAULT_FOLDERS): Promise<Array<IngestOutcome & { uid: number }>> {
   const lock = await client.getMailboxLock(mailbox)
   try {
     const results: Array<IngestOutcome & { uid: number }> = []
@@ -73,7 +89,7 @@ export async function ingestMailboxOnce(client: ImapFlow, deps: CoreDeps, settin
       const byFolder = new Map<string, number[]>()
       for (const m of waiting) {
         const outcome = await ingestMessage(deps, settings, m.source, m.internalDate)
-        const folder = OUTCOME_FOLDERS[outcome.outcome]
+        const folder = folderFor(outcome.outcome, folders)
         byFolder.set(folder, [...(byFolder.get(folder) ?? []), m.uid])
         // No bodies or addresses in logs: the outcome, the reference and the entry numbers only.
         logger.info({ event: 'mail.ingested', uid: m.uid, outcome: outcome.outcome, kind: outcome.kind, interactions: outcome.interactions, reason: outcome.reason })
@@ -92,9 +108,9 @@ export async function ingestMailboxOnce(client: ImapFlow, deps: CoreDeps, settin
  * open, inactive mailbox), with a poll every `pollSeconds` as the fallback.
  */
 export async function runImapIngest(client: ImapFlow, deps: CoreDeps, settings: IngestSettings, imap: ImapSettings, signal: AbortSignal): Promise<void> {
-  await ensureFolders(client)
+  await ensureFolders(client, imap.folders)
   while (!signal.aborted) {
-    await ingestMailboxOnce(client, deps, settings, imap.mailbox, deps.logger)
+    await ingestMailboxOnce(client, deps, settings, imap.mailbox, deps.logger, imap.folders)
     await client.mailboxOpen(imap.mailbox)
     await new Promise<void>((resolve) => {
       // An explicit IDLE makes the server announce new mail at once; the next command ends it.

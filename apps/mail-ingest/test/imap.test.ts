@@ -78,6 +78,15 @@ describe.skipIf(!!skip)(`IMAP source against Dovecot${skip ? ` (skipped: ${skip}
     expect((await listInteractions(deps, 'CT000002')).interactions.map((i) => i.subject)).toEqual(['Quote for 20 tonnes'])
   })
 
+  it('moves to the folder names configured', async () => {
+    for (const n of ['gmail-forward-en.eml', 'unmatched.eml', 'spoofed-forward.eml']) await client.append('INBOX', fixture(n))
+    const folders = { processed: 'CRM Done', unmatched: 'CRM Waiting', rejected: 'CRM Refused' }
+    const { ensureFolders } = await import('../src/index.ts')
+    await ensureFolders(client, folders)
+    await ingestMailboxOnce(client, deps, settings, 'INBOX', deps.logger, folders)
+    expect([await folderCount('INBOX'), await folderCount('CRM Done'), await folderCount('CRM Waiting'), await folderCount('CRM Refused')]).toEqual([0, 1, 1, 1])
+  })
+
   it('picks up new mail while running (IDLE) and stops on abort', async () => {
     const stop = new AbortController()
     const running = runImapIngest(client, deps, settings, imap, stop.signal)

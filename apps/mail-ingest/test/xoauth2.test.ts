@@ -8,7 +8,7 @@ import { dovecotSkipReason, startDovecot, type Dovecot } from './dovecot.ts'
 
 const base = { IMAP_HOST: 'imap.example', IMAP_USER: 'log@example.com', MAIL_AUTHSERV_IDS: 'mx.example' }
 
-describe('IMAP login settings', () => {
+describe('IMAP ingester settings', () => {
   it('takes an OAuth2 access token instead of a password', () => {
     const r = readMailIngestConfig({ ...base, IMAP_ACCESS_TOKEN: 'ya29.token' })
     expect(r.problems).toEqual([])
@@ -18,6 +18,18 @@ describe('IMAP login settings', () => {
   it('asks for one way to log in, and only one', () => {
     expect(readMailIngestConfig(base).problems).toEqual([expect.stringMatching(/^IMAP_PASSWORD is required, or IMAP_ACCESS_TOKEN \(an OAuth2 access token for XOAUTH2/)])
     expect(readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', IMAP_ACCESS_TOKEN: 'y' }).problems).toEqual(['Give one way to log in to IMAP, not IMAP_PASSWORD and IMAP_ACCESS_TOKEN.'])
+  })
+
+  it('takes folder names and refuses to move messages into the folder being watched', () => {
+    const r = readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', IMAP_MAILBOX: 'CRM', IMAP_PROCESSED_FOLDER: 'CRM/Done', IMAP_REJECTED_FOLDER: 'crm' })
+    expect(r.problems).toEqual(['IMAP_REJECTED_FOLDER is "crm", the folder being watched (IMAP_MAILBOX); give another folder, e.g. IMAP_REJECTED_FOLDER=CRM/Rejected.'])
+    const ok = readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', IMAP_PROCESSED_FOLDER: 'CRM/Done' })
+    expect(ok.config?.imap.folders).toEqual({ processed: 'CRM/Done', unmatched: 'Unmatched', rejected: 'Rejected' })
+  })
+
+  it('takes an excerpt length from 0 to 2000', () => {
+    expect(readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', MAIL_EXCERPT_CHARS: '300' }).config?.ingest.excerptChars).toBe(300)
+    expect(readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', MAIL_EXCERPT_CHARS: 'lots' }).problems).toEqual(['MAIL_EXCERPT_CHARS is a whole number of characters from 0 (no excerpt) to 2000, not "lots".'])
   })
 
   it('checks that a token file can be read and is not empty', () => {

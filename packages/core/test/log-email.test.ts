@@ -58,4 +58,14 @@ describeEachDialect('logEmail', (dialect) => {
     expect((await listInteractions(f.deps, person)).interactions[0]).toMatchObject({ occurredAt: '2026-11-20T10:00:00.000Z', templateCode: 'EMAIL-IN' })
     expect((await logEmail(f.deps, policy, input)).outcome).toBe('already-logged')
   })
+  it('keeps an excerpt of the original after the note only when configured', async () => {
+    const { person } = await seed()
+    const text = 'Hello Anna,\n\n  could you   send a quote for 20 tonnes of cod by Friday?'
+    const received = facts({ from: { address: 'anna@sales.example' }, to: [{ address: 'thora@hekla.is' }], text })
+    await logEmail(f.deps, policy, { received, authenticity: pass, receivedAt: '2026-11-20T10:00:00Z' })
+    expect((await listInteractions(f.deps, person)).interactions[0]!.description).toBeNull()
+    await logEmail(f.deps, { ...policy, excerptChars: 30 }, { received: { ...received, messageId: '<m2@x>' }, authenticity: pass, receivedAt: '2026-11-20T10:00:00Z' })
+    const entries = (await listInteractions(f.deps, person)).interactions
+    expect(entries.map((e) => e.description)).toContain('> Hello Anna, could you send a q…')
+  })
 })

@@ -35,6 +35,8 @@ export interface EmailLoggingPolicy {
   ownAddresses: string[]
   inboundTemplate?: string
   outboundTemplate?: string
+  /** Characters of the original's text kept with the entry (after the forwarder's note); 0 or absent: none. */
+  excerptChars?: number
 }
 
 /** Free-mail domains: a person writing from one of these says nothing about their company. */
@@ -98,6 +100,19 @@ export function emailReference(facts: EmailFacts): string {
   if (id) return id.startsWith('<') ? id : `<${id}>`
   const parts = [normalizeEmail(facts.from?.address) ?? '', facts.date ?? '', cleanEmailSubject(facts.subject), (facts.text ?? '').replace(/\s+/gu, ' ').trim()]
   return `sha256:${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 40)}`
+}
+
+/**
+ * What an entry says besides its subject: the forwarder's note, then (only when configured) the start of the
+ * original's text, whitespace collapsed; at most 2,000 characters in all.
+ */
+export function entryDescription(note: string | null, text: string | null, excerptChars: number): string | null {
+  const parts: string[] = []
+  if (note?.trim()) parts.push(note.trim())
+  const body = excerptChars > 0 ? (text ?? '').replace(/\s+/gu, ' ').trim() : ''
+  if (body) parts.push(`> ${[...body].length > excerptChars ? [...body].slice(0, excerptChars).join('') + '…' : body}`)
+  const all = parts.join('\n\n')
+  return all ? [...all].slice(0, 2000).join('') : null
 }
 
 /** An ISO timestamp to whole seconds in UTC, or null when it is not a date. */
@@ -218,6 +233,7 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
 
   const template = direction === 'inbound' ? (policy.inboundTemplate ?? 'EMAIL-IN') : (policy.outboundTemplate ?? 'EMAIL-OUT')
   const subject = cleanEmailSubject(original.subject)
+  const description = entryDescription(input.forwarded?.note ?? null, original.text ?? null, policy.excerptChars ?? 0)
   const occurredAt = isoSeconds(original.date) ?? isoSeconds(input.receivedAt) ?? deps.clock().toISOString().slice(0, 19) + 'Z'
   // Participants nobody matched wait for a person (`mail unmatched`) with what is needed to log them later;
   // the same message ingested again adds nothing there.
@@ -225,7 +241,7 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
     const names = new Map([original.from, ...original.to, ...original.cc].map((a) => [normalizeEmail(a?.address) ?? '', a?.name?.trim() || null]))
     await mailReview.insertMissing(db, unmatched.map((address) => ({
       external_ref: externalRef, address, name: names.get(address) ?? null, direction, template_code: template, subject, occurred_at: occurredAt,
-      salesperson_code: salespersonCode ?? null, logged_by: loggedBy, note: input.forwarded?.note ? input.forwarded.note.slice(0, 2000) : null,
+      salesperson_code: salespersonCode ?? null, logged_by: loggedBy, note: description,
       attachments: original.attachments.length ? JSON.stringify(original.attachments) : null, status: 'waiting' as const, created_at: deps.clock().toISOString(),
     })))
   }
@@ -246,7 +262,7 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
         source: 'email',
         externalRef,
         attachments: original.attachments,
-        ...(input.forwarded?.note ? { note: input.forwarded.note.slice(0, 2000) } : {}),
+        ...(description ? { note: description } : {}),
         ...(salespersonCode ? { salespersonCode } : {}),
       })
       if (!logged.alreadyLogged) fresh++
