@@ -1,6 +1,7 @@
 import { addSalesperson, createContact, mulberry32, silentLogger } from '@crm/core'
 import { describe, expect, it } from 'vitest'
-import { ADMIN, postSigned, runSlash, slashCommandBody, useBot } from './harness.ts'
+import { logInteractionModal, newContactModal, newOpportunityModal } from '../src/blocks/modal-views.ts'
+import { ADMIN, postPayload, postSigned, runSlash, slashCommandBody, submission, useBot } from './harness.ts'
 
 const PREFIXES = [
   '', 'help', 'help contact', 'help opp next', 'contact', 'contact add', 'contact add company', 'contact add person', 'contact show', 'contact find', 'contact list',
@@ -78,6 +79,42 @@ describe('fuzzing /crm', () => {
     expect(problems).toEqual([])
     expect(bot.logs.filter((l) => l.event === 'command_failed' || (typeof l.level === 'number' && l.level >= 50))).toEqual([])
     expect(bot.stub.requests.filter((r) => r.path.startsWith('/response/fuzz-'))).toHaveLength(2000)
+  })
+
+  it('answers 300 modal submissions with hostile values by saving them or by field errors, never a failure', { timeout: 60_000 }, async () => {
+    const core = { database: bot.database, clock: () => new Date(), logger: silentLogger }
+    const admin = { id: 'test', isAdmin: true }
+    await addSalesperson(core, admin, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
+    const { contact } = await createContact(core, admin, { type: 'company', name: 'Hekla Útgerð ehf' })
+    const random = mulberry32(5)
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!
+    const value = () => (random() < 0.15 ? '' : [pick(FRAGMENTS), pick(FRAGMENTS), pick(FRAGMENTS)].join(random() < 0.5 ? ' ' : ''))
+    const modals = [logInteractionModal(contact.no), logInteractionModal(undefined, 'x', { author: 'Gunnar' }), newContactModal(), newOpportunityModal(contact.no)] as Array<Record<string, any>>
+    const problems: string[] = []
+    const outcomes = { saved: 0, refused: 0 }
+    for (let i = 0; i < 300; i++) {
+      const view: Record<string, any> = { ...pick(modals), id: `VFUZZ${i}` }
+      // Free text is always hostile; the other fields are valid, except now and then.
+      const valid: Record<string, string> = { contact: contact.no, template: 'CALL-OUT', type: pick(['person', 'company']), date: '2026-11-20', duration: '15', evaluation: 'positive', value: '1000', 'close-date': '2027-01-31', company: '', email: '', phone: '', mobile: '', country: '' }
+      const typed = Object.fromEntries((view.blocks as Array<Record<string, any>>).filter((b) => b.type === 'input').map((b) => [b.block_id, b.block_id in valid && random() < 0.8 ? valid[b.block_id]! : value() || 'x']))
+      const res = await postPayload(bot, submission('UJANE', view, typed))
+      const text = await res.text()
+      if (res.status !== 200) problems.push(`#${i} HTTP ${res.status}`)
+      else if (text === '') outcomes.saved++
+      else {
+        outcomes.refused++
+        const answer = JSON.parse(text) as Record<string, any>
+        const fields = (view.blocks as Array<Record<string, any>>).map((b) => b.block_id)
+        const ok = (answer.response_action === 'errors' && Object.keys(answer.errors).every((k) => fields.includes(k)) && Object.values(answer.errors).every((m) => typeof m === 'string' && !/Something went wrong/.test(m as string) && (m as string).length <= 1500))
+          || answer.response_action === 'update'
+        if (!ok) problems.push(`#${i} ${text.slice(0, 200)}`)
+      }
+    }
+    expect(problems).toEqual([])
+    expect(bot.logs.filter((l) => typeof l.level === 'number' && l.level >= 50)).toEqual([])
+    // Both paths were taken: some hostile values are valid data, most are refused at a field.
+    expect(outcomes.saved).toBeGreaterThan(5)
+    expect(outcomes.refused).toBeGreaterThan(20)
   })
 
   it('treats names of Object\'s prototype as unknown words, found by this fuzzing', async () => {
