@@ -133,7 +133,7 @@ describe('crm import contacts', () => {
     expect(error.message).toContain('line 2, email: "anna@" is not an email address.')
     const exported = JSON.parse((await crm(['export', 'contacts', '--json'])).stdout)
     expect(exported).toMatchObject({ format: 'csv', count: 3 })
-    expect(exported.content.split('\r\n')[1]).toBe('company,"Hekla Útgerð, ehf",,,,,,Laugavegur 1 bakhús,,,Reykjavík,,IS,,,info@hekla.is,,,,,,CUST|PROSPECT,,,,no,no')
+    expect(exported.content.split('\r\n')[1]).toBe('company,"Hekla Útgerð, ehf",,,,,,Laugavegur 1 bakhús,,,Reykjavík,,IS,,,info@hekla.is,,,,,,CUST|PROSPECT,,,,no,no,,')
   })
 
   it('draws a progress bar on a terminal for more than 500 rows only', async () => {

@@ -1,7 +1,7 @@
-import { describeEachDialect } from '@crm/db/testing'
+import { createTestDatabase, describeEachDialect } from '@crm/db/testing'
 import { beforeEach, expect, it } from 'vitest'
-import { createCoreDeps, renderText, runCommand, type CommandContext } from '../src/index.ts'
-import { admin, domainError, snapshotDatabase, useCore, NOW } from './builders.ts'
+import { createCoreDeps, exportContacts, importContacts, renderText, runCommand, type CommandContext } from '../src/index.ts'
+import { admin, countRows, domainError, snapshotDatabase, useCore, NOW } from './builders.ts'
 
 describeEachDialect('segment filters on contact fields, dates and company size', (dialect) => {
   const core = useCore(dialect)
@@ -105,5 +105,30 @@ describeEachDialect('segment filters on contact fields, dates and company size',
     await run('segment new "Big ones again"')
     await run('segment apply-criteria SG00002 BIG')
     expect(((await data('segment contacts SG00002')).contacts as Array<{ no: string }>).map((c) => c.no).sort()).toEqual(['CT000001', 'CT000003'])
+  })
+})
+
+describeEachDialect('company size in contact files', (dialect) => {
+  const core = useCore(dialect)
+  const importCsv = (content: string) => importContacts(core.deps, admin, { format: 'csv', content })
+
+  it('imports employees and annual revenue, reports bad ones by line, and exports them so they import back the same', async () => {
+    const bad = await domainError(importCsv(['type,name,employees,annual_revenue', 'company,Good hf,50,"1,500,000.00"', 'company,Bad hf,many,1.500'].join('\n')))
+    expect(bad.userMessage).toContain('line 3, employees: "many" is not a number of employees')
+    expect(bad.userMessage).toContain('line 3, annual_revenue: "1.500" is ambiguous')
+    expect(await countRows(core.database, 'contacts')).toBe(0)
+    await importCsv(['type,name,employees,annual_revenue', 'company,Good hf,50,"1,500,000.00"', 'company,Small hf,3,', 'company,Unknown hf,,'].join('\n'))
+    const csv = await exportContacts(core.deps, { format: 'csv' })
+    const lines = csv.trim().split('\r\n')
+    expect(lines[0]!.endsWith(',employees,annual_revenue')).toBe(true)
+    expect(lines.slice(1).map((l) => l.split(',').slice(-2).join(','))).toEqual(['50,1500000.00', '3,', ','])
+    const copy = await createTestDatabase(dialect)
+    try {
+      await importContacts(createCoreDeps(copy, { clock: () => NOW }), admin, { format: 'csv', content: csv })
+      const rows = await copy.db.selectFrom('contacts').select(['name', 'employees', 'annual_revenue_minor']).orderBy('no').execute()
+      expect(rows.map((r) => [r.name, r.employees, r.annual_revenue_minor === null ? null : Number(r.annual_revenue_minor)])).toEqual([['Good hf', 50, 150_000_000], ['Small hf', 3, null], ['Unknown hf', null, null]])
+    } finally {
+      await copy.close()
+    }
   })
 })

@@ -311,7 +311,7 @@ describeEachDialect('contact import and export', (dialect) => {
 
     const csv = await exportContacts(deps, { format: 'csv' })
     expect(csv.split('\r\n')[0]).toBe(
-      'type,name,first_name,middle_name,surname,job_title,company,address,address2,post_code,city,county,country,phone,mobile,email,email2,website,language,salesperson,territory,relations,industry_groups,mailing_groups,job_responsibilities,privacy_blocked,exclude_from_segments',
+      'type,name,first_name,middle_name,surname,job_title,company,address,address2,post_code,city,county,country,phone,mobile,email,email2,website,language,salesperson,territory,relations,industry_groups,mailing_groups,job_responsibilities,privacy_blocked,exclude_from_segments,employees,annual_revenue',
     )
     expect(csv).not.toContain('Erased contact')
     expect(csv).toContain('"Hekla Útgerð, ""ehf"""')

@@ -1,4 +1,5 @@
-import { classifications, contacts, type ContactListFilter, type ContactRow } from '@crm/db'
+import { classifications, contacts, setup as setupQueries, type ContactListFilter, type ContactRow } from '@crm/db'
+import { currencyDigits } from '../money.ts'
 import type { CoreDeps } from '../deps.ts'
 import { toContact, type Contact } from '../contacts/contact.ts'
 import { formatCsvRecord } from './csv.ts'
@@ -27,16 +28,20 @@ const CLASSIFICATION_KINDS = {
   jobResponsibilities: 'job-responsibility',
 } as const
 
-function csvValues(c: Contact, codes: Record<string, string[]>): string[] {
+/** `digits`: decimal places of the setup currency, to write the revenue as a plain amount ("2500000.00"). */
+function csvValues(c: Contact, codes: Record<string, string[]>, digits: number): string[] {
   // A person following its company's address is written without one, so an import makes it follow again.
   const inherited = c.inheritsCompanyAddress
   return EXPORT_COLUMNS.map((column: ContactCsvColumn) => {
     if (column === 'type') return c.type
     if (column === 'company') return c.type === 'person' ? (c.companyName ?? '') : ''
+    // Written without thousands separators, so the import reads it back the one way it can be read.
+    if (column === 'annual_revenue') return c.annualRevenueMinor === null ? '' : (c.annualRevenueMinor / 10 ** digits).toFixed(digits)
+    if (column === 'employees') return c.employees === null ? '' : String(c.employees)
     if (column in CSV_CLASSIFICATION_COLUMNS) {
       return (codes[CLASSIFICATION_KINDS[CSV_CLASSIFICATION_COLUMNS[column as keyof typeof CSV_CLASSIFICATION_COLUMNS]]] ?? []).join('|')
     }
-    const field = CSV_FIELD_COLUMNS[column as keyof typeof CSV_FIELD_COLUMNS]
+    const field = CSV_FIELD_COLUMNS[column as Exclude<keyof typeof CSV_FIELD_COLUMNS, 'employees' | 'annual_revenue'>]
     if (inherited && ['address', 'address2', 'postCode', 'city', 'county', 'countryCode'].includes(field)) return ''
     const value = c[field]
     if (typeof value === 'boolean') return value ? 'yes' : 'no'
@@ -79,6 +84,7 @@ export async function* exportContactChunks(deps: CoreDeps, input: ExportContacts
   const db = deps.database.db
   const filter = input.filter ?? {}
   if (input.format === 'csv') yield formatCsvRecord(EXPORT_COLUMNS) + '\r\n'
+  const digits = currencyDigits((await setupQueries.get(db)).currency_code)
   let done = 0
   const types = filter.type ? [filter.type] : (['company', 'person'] as const)
   for (const type of types) {
@@ -89,7 +95,7 @@ export async function* exportContactChunks(deps: CoreDeps, input: ExportContacts
         const contact = toContact(row)
         if (input.format === 'csv') {
           // The db layer has no batch read of classification links yet: four indexed reads per contact.
-          parts.push(formatCsvRecord(csvValues(contact, await classifications.listForContact(db, row.no))) + '\r\n')
+          parts.push(formatCsvRecord(csvValues(contact, await classifications.listForContact(db, row.no), digits)) + '\r\n')
         } else parts.push(vcardOf(contact))
       }
       done += rows.length

@@ -47,6 +47,8 @@ export const CONTACT_CSV_COLUMNS = [
   'job_responsibilities',
   'privacy_blocked',
   'exclude_from_segments',
+  'employees',
+  'annual_revenue',
 ] as const
 export type ContactCsvColumn = (typeof CONTACT_CSV_COLUMNS)[number]
 
@@ -73,6 +75,8 @@ export const CSV_FIELD_COLUMNS = {
   territory: 'territoryCode',
   privacy_blocked: 'privacyBlocked',
   exclude_from_segments: 'excludeFromSegments',
+  employees: 'employees',
+  annual_revenue: 'annualRevenue',
 } as const satisfies Partial<Record<ContactCsvColumn, keyof ContactFields>>
 
 /** CSV column -> classification (codes separated by `,` or `|`). */
