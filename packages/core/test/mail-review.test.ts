@@ -1,6 +1,6 @@
 import { describeEachDialect } from '@crm/db/testing'
 import { expect, it } from 'vitest'
-import { addSalesperson, assignMailReview, createContact, createContactFromMailReview, DEFAULT_FREE_MAIL_DOMAINS, dismissMailReview, listInteractions, listMailReview, logEmail, updateContact, type EmailFacts, type EmailLoggingPolicy } from '../src/index.ts'
+import { addSalesperson, assignMailReview, eraseContact, exportContactData, createContact, createContactFromMailReview, DEFAULT_FREE_MAIL_DOMAINS, dismissMailReview, listInteractions, listMailReview, logEmail, updateContact, type EmailFacts, type EmailLoggingPolicy } from '../src/index.ts'
 import { admin, countRows, domainError, useCore } from './builders.ts'
 
 async function expectDomainError(promise: Promise<unknown>, ...codes: string[]) {
@@ -110,5 +110,15 @@ describeEachDialect('mail review list', (dialect) => {
     const [item] = await listMailReview(f.deps)
     await expectDomainError(assignMailReview(f.deps, admin, item!.id, person), 'PRIVACY_BLOCKED')
     expect((await listMailReview(f.deps)).map((i) => i.status)).toEqual(['waiting'])
+  })
+  it('shows a contact its review items on export and erases them with the contact', async () => {
+    await seed()
+    await ingest()
+    const jon = await createContact(f.deps, admin, { type: 'person', name: 'Jón Jónsson', email: 'Jon@Gmail.com' })
+    const held = (await exportContactData(f.deps, jon.contact.no)).held.mailReviewItems
+    expect(held.map((i) => [i.address, i.subject, i.status])).toEqual([['jon@gmail.com', 'RE: Offer', 'waiting']])
+    await eraseContact(f.deps, admin, jon.contact.no, jon.contact.no)
+    const [item] = await listMailReview(f.deps, { all: true })
+    expect(item).toMatchObject({ address: `(erased #${item!.id})`, name: null, subject: '(erased)', status: 'dismissed', resolvedBy: 'erasure' })
   })
 })

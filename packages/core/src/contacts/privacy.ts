@@ -1,8 +1,9 @@
-import { changeLog, contactData, contacts, interactions, type ContactUpdate } from '@crm/db'
+import { changeLog, contactData, contacts, interactions, mailReview, type ContactUpdate } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import { getContactDetails, getContactHistory } from './read.ts'
 import { requireContact } from './write.ts'
+import { normalizeEmail } from '../text/normalize.ts'
 import { toInteraction, type Interaction } from '../interactions/interactions.ts'
 import { toOpportunity, type Opportunity } from '../opportunities/opportunities.ts'
 
@@ -18,6 +19,8 @@ export interface ContactDataExport {
     opportunityEntries: Awaited<ReturnType<typeof contactData.listHeldAbout>>['opportunityEntries']
     segmentLines: Awaited<ReturnType<typeof contactData.listHeldAbout>>['segmentLines']
     emails: Awaited<ReturnType<typeof contactData.listHeldAbout>>['emails']
+    /** Email review items logged on the contact or at one of its addresses. */
+    mailReviewItems: Awaited<ReturnType<typeof mailReview.listAbout>>
   }
 }
 
@@ -25,7 +28,9 @@ export interface ContactDataExport {
 export async function exportContactData(deps: CoreDeps, no: string): Promise<ContactDataExport> {
   const contact = await getContactDetails(deps, no)
   const rows = await contactData.listHeldAbout(deps.database.db, contact.contact.no)
-  const held = { ...rows, interactions: rows.interactions.map(toInteraction), opportunities: rows.opportunities.map((o) => toOpportunity(o)) }
+  const addresses = [contact.contact.email, contact.contact.email2].map((a) => normalizeEmail(a)).filter((a): a is string => !!a)
+  const mailReviewItems = await mailReview.listAbout(deps.database.db, contact.contact.no, addresses)
+  const held = { ...rows, interactions: rows.interactions.map(toInteraction), opportunities: rows.opportunities.map((o) => toOpportunity(o)), mailReviewItems }
   return { exportedAt: deps.clock().toISOString(), contact, history: await getContactHistory(deps, contact.contact.no), held }
 }
 
@@ -69,6 +74,7 @@ export async function eraseContact(deps: CoreDeps, actor: Actor, no: string, con
     await interactions.redactForContact(trx, row.no)
     await contactData.redactEmails(trx, row.no)
     await contactData.redactOpportunities(trx, row.no)
+    await mailReview.redactAbout(trx, row.no, [row.email_norm, row.email2_norm].filter((a): a is string => !!a), now)
     await changeLog.redactFor(trx, 'contact', row.no, { redacted: true })
     await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: row.no, action: 'erase' })
     deps.logger.info({ event: 'contact.erased', no: row.no })

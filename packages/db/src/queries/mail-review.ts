@@ -45,3 +45,30 @@ export async function claim(db: Executor, id: number, patch: { status: 'assigned
 export async function setLogged(db: Executor, id: number, contactNo: string, interactionNo: string): Promise<void> {
   await db.updateTable('mail_review_items').set({ contact_no: contactNo, interaction_no: interactionNo }).where('id', '=', id).execute()
 }
+
+/** Items about a contact: logged on it, or at one of its addresses (for a data-subject access request). */
+export async function listAbout(db: Executor, contactNo: string, addresses: string[]): Promise<MailReviewItemRow[]> {
+  return db
+    .selectFrom('mail_review_items')
+    .selectAll()
+    .where((eb) => (addresses.length ? eb.or([eb('contact_no', '=', contactNo), eb('address', 'in', addresses)]) : eb('contact_no', '=', contactNo)))
+    .orderBy('id')
+    .execute()
+}
+
+/**
+ * Erases what items hold about a contact (address, name, subject, note); a waiting one is closed. Each address
+ * becomes "(erased #id)" so the unique (message, address) pairs stay distinct.
+ */
+export async function redactAbout(db: Executor, contactNo: string, addresses: string[], now: string): Promise<void> {
+  for (const row of await listAbout(db, contactNo, addresses)) {
+    await db
+      .updateTable('mail_review_items')
+      .set({
+        address: `(erased #${row.id})`, name: null, subject: '(erased)', note: null, attachments: null,
+        ...(row.status === 'waiting' ? { status: 'dismissed' as const, resolved_at: now, resolved_by: 'erasure' } : {}),
+      })
+      .where('id', '=', row.id)
+      .execute()
+  }
+}
