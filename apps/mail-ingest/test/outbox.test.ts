@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { addSalesperson, addToSegment, createContact, createCoreDeps, createSegment, DEFAULT_FREE_MAIL_DOMAINS, listOutbox, logSegment, sendQueuedEmails, type Actor, type CoreDeps, type SendPolicy } from '@crm/core'
 import { openDatabase, outbox, type CrmDatabase, type DialectName } from '@crm/db'
 import { createTestDatabase, createTestPgUrl, describeEachDialect } from '@crm/db/testing'
@@ -8,6 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createSmtpTransport, ingestMessage, readMailIngestConfig, readSenderConfig, type IngestSettings, type SmtpTransport } from '../src/index.ts'
 import { startSmtpServer, type TestSmtpServer } from './smtp.ts'
 
+const run = promisify(execFile)
 const T0 = Date.parse('2026-11-20T10:00:00Z')
 const admin: Actor = { id: 'test', isAdmin: true }
 const settings: IngestSettings = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: ['log@team.example'], authservIds: ['mx.team.example'], ack: true }
@@ -192,8 +195,7 @@ describeEachDialect('outbox over SMTP', (dialect: DialectName) => {
     expect((await listOutbox(deps)).items[0]).toMatchObject({ status: 'sent', attempts: 2 })
   })
 
-  it('two senders on one database send each email exactly once', async () => {
-    await database.close()
+  it('two sender processes on one database send each email exactly once, within one rate limit', async () => {
     let url: string
     let cleanup: () => Promise<void>
     if (dialect === 'sqlite') {
@@ -205,26 +207,29 @@ describeEachDialect('outbox over SMTP', (dialect: DialectName) => {
       url = pgCopy.url
       cleanup = pgCopy.drop
     }
-    const one = await openDatabase(url)
-    const two = await openDatabase(url)
-    database = one
-    deps = createCoreDeps(one, { clock: () => new Date(now) })
-    const otherTransport = createSmtpTransport({ host: '127.0.0.1', port: smtp.port, secure: false, user: undefined, password: undefined, from: 'crm@team.example' })
+    await database.close()
+    database = await openDatabase(url)
+    // The senders run on the real clock; the rows are queued at it too.
+    now = Date.now()
+    deps = createCoreDeps(database, { clock: () => new Date(now) })
     try {
-      const addresses = Array.from({ length: 30 }, (_, i) => `c${i}@kunde.no`)
-      await queueSegmentMail(addresses)
-      const [a, b] = await Promise.all([
-        sendQueuedEmails(deps, transport, { ...policy, batchSize: 3, claimer: 'one' }),
-        sendQueuedEmails(createCoreDeps(two, { clock: () => new Date(now) }), otherTransport, { ...policy, batchSize: 3, claimer: 'two' }),
-      ])
-      expect(a.sent + b.sent).toBe(30)
+      await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
+      await queueSegmentMail(Array.from({ length: 30 }, (_, i) => `c${i}@kunde.no`))
+      const both = async (perMinute: number) => {
+        const runs = await Promise.all(['one', 'two'].map((claimer) => run(process.execPath, [join(import.meta.dirname, 'send-once.ts'), url, String(smtp.port), String(perMinute), claimer])))
+        return runs.map((r) => JSON.parse(r.stdout) as { sent: number })
+      }
+      // The per-minute limit holds over both processes together.
+      const first = await both(7)
+      expect(first[0]!.sent + first[1]!.sent).toBe(7)
+      expect(smtp.received).toHaveLength(7)
+      const rest = await both(1000)
+      expect(rest[0]!.sent + rest[1]!.sent).toBe(23)
       expect(smtp.received).toHaveLength(30)
       expect(new Set(smtp.received.map((m) => m.to[0])).size).toBe(30)
       expect((await listOutbox(deps)).counts).toEqual({ queued: 0, sending: 0, sent: 30, failed: 0 })
     } finally {
-      otherTransport.close()
-      await two.close()
-      await one.close()
+      await database.close()
       database = await createTestDatabase('sqlite')
       await cleanup()
     }

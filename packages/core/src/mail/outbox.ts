@@ -73,7 +73,8 @@ export function retryDelaySeconds(backoffSeconds: number, attempt: number): numb
  * Sends the queued emails that are due, oldest first, through the transport: each row is claimed atomically
  * (two senders never send the same row), marked sent, or queued again with a doubling backoff, or failed with
  * the server's answer once out of attempts or on a permanent refusal. Rows left `sending` past their lease by a
- * sender that died are released first. At most `perMinute` attempts start per minute, counted in the database.
+ * sender that died are released first. At most `perMinute` attempts start per minute, counted in the database
+ * under a lock shared by every sender.
  */
 export async function sendQueuedEmails(deps: CoreDeps, transport: MailTransport, policy: SendPolicy): Promise<SendQueuedEmailsResult> {
   for (const [key, value, min] of [['perMinute', policy.perMinute, 1], ['maxAttempts', policy.maxAttempts, 1], ['backoffSeconds', policy.backoffSeconds, 0], ['leaseSeconds', policy.leaseSeconds, 1]] as const) {
@@ -89,21 +90,29 @@ export async function sendQueuedEmails(deps: CoreDeps, transport: MailTransport,
   result.failed += released.failed
   if (result.released) deps.logger.warn({ event: 'mail.outbox_released', released: released.released, failed: released.failed })
   let attempts = 0
+  const postgres = deps.database.dialect === 'postgres'
   for (;;) {
     const now = deps.clock()
-    const used = await outbox.countAttemptsSince(db, iso(new Date(now.getTime() - 60_000)))
-    const budget = Math.min(policy.perMinute - used, batchSize, (policy.maxMessages ?? Infinity) - attempts)
-    if (budget <= 0) {
-      if (policy.perMinute - used <= 0) result.rateLimited = true
+    // Count and claim in one transaction, one sender at a time: the limit holds over every sender.
+    const step = await db.transaction().execute(async (trx) => {
+      await outbox.serializeClaims(trx, { advisoryLock: postgres })
+      const used = await outbox.countAttemptsSince(trx, iso(new Date(now.getTime() - 60_000)))
+      const budget = Math.min(policy.perMinute - used, batchSize, (policy.maxMessages ?? Infinity) - attempts)
+      if (budget <= 0) return { rows: [], limited: policy.perMinute - used <= 0, stop: true }
+      const rows = await outbox.claim(trx, {
+        claimer,
+        now: iso(now),
+        leaseUntil: iso(new Date(now.getTime() + policy.leaseSeconds * 1000)),
+        limit: budget,
+        skipLocked: postgres,
+      })
+      return { rows, limited: false, stop: false }
+    })
+    if (step.stop) {
+      if (step.limited) result.rateLimited = true
       break
     }
-    const rows = await outbox.claim(db, {
-      claimer,
-      now: iso(now),
-      leaseUntil: iso(new Date(now.getTime() + policy.leaseSeconds * 1000)),
-      limit: budget,
-      skipLocked: deps.database.dialect === 'postgres',
-    })
+    const rows = step.rows
     if (rows.length === 0) break
     for (const row of rows) {
       attempts++

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { EmailOutboxRow } from '../schema.ts'
 import type { Executor } from './executor.ts'
 
@@ -91,6 +92,15 @@ export async function releaseExpired(db: Executor, input: { now: string; maxAtte
     .where('lease_until', '<', input.now)
     .executeTakeFirst()
   return { released: Number(released.numUpdatedRows), failed: Number(failed.numUpdatedRows) }
+}
+
+/**
+ * Makes claimers of one database take turns until the end of the transaction, so counting the minute's attempts
+ * and claiming within the limit is exact over several senders. PostgreSQL: a transaction-scoped advisory lock;
+ * SQLite needs nothing (its write transactions already take turns).
+ */
+export async function serializeClaims(db: Executor, input: { advisoryLock: boolean }): Promise<void> {
+  if (input.advisoryLock) await sql`select pg_advisory_xact_lock(hashtext('crm.email_outbox.claim'))`.execute(db)
 }
 
 /** How many send attempts started at or after `since` (by every sender): the rate limit's count. */
