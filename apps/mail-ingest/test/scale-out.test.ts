@@ -1,5 +1,5 @@
 import { addSalesperson, createContact, createCoreDeps } from '@crm/core'
-import { openDatabase, type CrmDatabase } from '@crm/db'
+import { openDatabase, sql, type CrmDatabase } from '@crm/db'
 import { createTestPgUrl, pgSkipReason } from '@crm/db/testing'
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -76,4 +76,16 @@ describe.skipIf(!!skip)(`scale-out: two ingesters on one mailbox, PostgreSQL${sk
     expect(nos).toEqual(series(MESSAGES))
     expect(await count('Unmatched') + await count('Rejected')).toBe(0)
   }, 180_000)
+  it('steps back when its lock session is killed, takes the lock again and goes on', async () => {
+    const p = ingester()
+    await p.waitFor(/"event":"mail.active"/)
+    // The database ends the session that holds the lock (a failover, an admin's pg_terminate_backend).
+    await sql`select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted`.execute(database.db)
+    await p.waitFor(/"event":"mail.lock_lost"/, 15_000)
+    await p.waitFor(/"event":"mail.active"[\s\S]*"event":"mail.lock_lost"[\s\S]*"event":"mail.active"/, 15_000)
+    for (let i = MESSAGES + 1; i <= MESSAGES + 5; i++) await mailbox.append('INBOX', bccMessage(i, 'p1@hekla.is'))
+    await eventually('the new mail is logged after the takeover', async () => (await loggedMail(database)).refs.size === MESSAGES + 5, 30_000)
+    expect(await p.stop()).toBe(0)
+    expect((await loggedMail(database)).nos).toEqual(series(MESSAGES + 5))
+  }, 60_000)
 })

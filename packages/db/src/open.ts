@@ -6,6 +6,7 @@ import pg from 'pg'
 import { migrateToLatest, type DialectName, type MigrationReport } from './migrations/index.ts'
 import type { Database } from './schema.ts'
 import { CachedSqliteDialect } from './sqlite-driver.ts'
+import { pgSessionLocker, type SessionLock } from './session-lock.ts'
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/crm.sqlite'
 
@@ -21,6 +22,8 @@ export interface CrmDatabase {
    * Undefined on PostgreSQL, where pg_dump is the tool.
    */
   backup?: (path: string) => Promise<{ bytes: number }>
+  /** PostgreSQL only: takes a named session advisory lock on a connection of its own (tryTakeSessionLock). */
+  sessionLock?: (name: string) => Promise<SessionLock | undefined>
   close(): Promise<void>
 }
 
@@ -69,6 +72,7 @@ export async function openDatabase(url: string = DEFAULT_DATABASE_URL, options: 
   const { dialect, location } = parseDatabaseUrl(url)
   let db: Kysely<Database>
   let backup: CrmDatabase['backup']
+  let sessionLock: CrmDatabase['sessionLock']
   if (dialect === 'sqlite') {
     if (location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true })
     const sqlite = new BetterSqlite3(location)
@@ -91,7 +95,11 @@ export async function openDatabase(url: string = DEFAULT_DATABASE_URL, options: 
       },
     }
     const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 10, types: types as any })
+    // An idle connection the server drops (restart, failover) would otherwise end the process; the pool
+    // discards it and the next query opens a new one.
+    pool.on('error', () => undefined)
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    sessionLock = pgSessionLocker(location)
   }
   const handle: CrmDatabase = {
     db,
@@ -99,6 +107,7 @@ export async function openDatabase(url: string = DEFAULT_DATABASE_URL, options: 
     displayUrl: redactUrl(url),
     migrate: () => migrateToLatest(db, dialect),
     ...(backup ? { backup } : {}),
+    ...(sessionLock ? { sessionLock } : {}),
     close: () => db.destroy(),
   }
   if (options.migrate !== false) {
