@@ -60,6 +60,7 @@ export const messages = {
       ['npx crm opp list', 'open opportunities with stage, value and calculated current value'],
       ['npx crm opp forecast', 'by salesperson, close month and stage'],
       [`MAIL_AUTHSERV_IDS=mx.crm-demo.invalid npx crm mail ingest apps/cli/demo-mail`, 'again: every message is already logged, nothing twice'],
+      ['npx crm mail unmatched', 'the participant no contact matched, waiting for you: crm mail assign <id> <contact> or crm mail create-contact <id>'],
       ['npx crm help', 'every command'],
     ] as ReadonlyArray<readonly [string, string]>,
   },

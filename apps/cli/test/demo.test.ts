@@ -101,7 +101,8 @@ describe('npm run demo -- --no-serve', () => {
       const args = words.slice(2).map((w) => (w === 'apps/cli/demo-mail' ? join(import.meta.dirname, '..', 'demo-mail') : w))
       const r = await crm(['--db', db.url, ...args], env)
       expect({ tip, code: r.code, stderr: r.stderr }).toEqual({ tip, code: 0, stderr: '' })
-      if (args[0] === 'mail') expect(r.stdout).toMatch(/5 already-logged, 1 unmatched, 1 ignored, 1 rejected/)
+      if (args[1] === 'ingest') expect(r.stdout).toMatch(/5 already-logged, 1 unmatched, 1 ignored, 1 rejected/)
+      if (args[1] === 'unmatched') expect(r.stdout).toMatch(/1 participant\(s\) waiting for review/)
     }
   })
 
