@@ -62,7 +62,8 @@ describeEachDialect('crm mail ingest', (dialect) => {
   })
   it('reviews an unmatched participant: list, assign once, create a contact, dismiss, with clear refusals', async () => {
     expect((await run('mail', 'unmatched')).stdout).toContain('No email participant is waiting for review.')
-    await run('mail', 'ingest', join(fixtures, 'unmatched.eml'))
+    const ingested = await run('mail', 'ingest', join(fixtures, 'unmatched.eml'), '--json')
+    expect(ingested.json().messages[0]).toMatchObject({ outcome: 'unmatched', unmatched: ['stranger@gmail.com'] })
     const list = await run('mail', 'unmatched', '--json')
     expect(list.json().items).toEqual([expect.objectContaining({ id: 1, address: 'stranger@gmail.com', name: 'Stranger', subject: 'Hello', status: 'waiting' })])
     expect((await run('mail', 'unmatched')).stdout).toMatch(/1 participant\(s\) waiting for review[\s\S]*stranger@gmail\.com[\s\S]*Hello/)

@@ -32,7 +32,7 @@ export function createMailCommands(settings: IngestSettings, env: NodeJS.Process
         const results = []
         for (const f of files) {
           const r = await ingestMessage(ctx.deps, settings, f.raw)
-          results.push({ file: relative(process.cwd(), f.file) || f.file, outcome: r.outcome, kind: r.kind, direction: r.direction, subject: r.subject, contacts: r.contacts, interactions: r.interactions, externalRef: r.externalRef, reason: r.reason })
+          results.push({ file: relative(process.cwd(), f.file) || f.file, outcome: r.outcome, kind: r.kind, direction: r.direction, subject: r.subject, contacts: r.contacts, interactions: r.interactions, externalRef: r.externalRef, unmatched: r.unmatched, reason: r.reason })
         }
         const counts: Record<string, number> = {}
         for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1
