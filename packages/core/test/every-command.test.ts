@@ -85,6 +85,7 @@ const BAD_INPUT: Array<[line: string, message: string | RegExp]> = [
   ['segment log SG00001 NOPE "Offer"', 'There is no interaction template NOPE'],
   ['segment log SG00001 EMAIL-OUT "Offer" --date 0026-11-20', 'is not a plausible date'],
   ['segment cancel-log SG00001', 'is not logged, so there is nothing to cancel'],
+  ['segment line SG00001 CT000002 --template NOPE', 'There is no interaction template NOPE'],
   ['campaign new "Spring" --start 2026-12-10 --end 2026-12-01', 'ends (2026-12-01) before it starts (2026-12-10)'],
   ['campaign new "Spring" --status PAUSED', 'There is no campaign status PAUSED'],
   ['campaign show CP0099', 'There is no campaign CP0099'],

@@ -290,6 +290,8 @@ export interface SegmentLineTable {
   /** The step that added the line (null for lines copied into a follow-up segment). */
   step_id: number | null
   added_at: string
+  /** The template this line is logged with instead of the segment's (migration 0009); null for the segment's. */
+  template_code: string | null
 }
 
 export interface SegmentStepTable {
@@ -316,6 +318,7 @@ export interface SegmentRemovedLineTable {
   contact_company_no: string | null
   added_by_step: number | null
   added_at: string
+  template_code: string | null
 }
 
 export interface SavedSegmentCriteriaTable {

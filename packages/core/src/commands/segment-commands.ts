@@ -14,6 +14,7 @@ import {
   removeContactFromSegment,
   removeFromSegment,
   saveSegmentCriteria,
+  setSegmentLineTemplate,
   undoSegmentStep,
   type Expand,
   type SegmentStep,
@@ -171,8 +172,9 @@ export const segmentCommands: CommandSpec[] = [
           { key: 'city', label: 'City' },
           { key: 'countryCode', label: 'Country' },
           { key: 'salespersonCode', label: 'Salesperson' },
+          { key: 'templateCode', label: 'Template' },
         ],
-        rows: r.contacts.map((c) => ({ no: c.no, name: c.name, companyName: c.companyName, city: c.city, countryCode: c.countryCode, salespersonCode: c.salespersonCode })),
+        rows: r.contacts.map((c) => ({ no: c.no, name: c.name, companyName: c.companyName, city: c.city, countryCode: c.countryCode, salespersonCode: c.salespersonCode, templateCode: c.templateCode ?? '' })),
         ...(r.hasMore ? { footer: `More: segment contacts ${r.segmentNo} --offset ${r.offset + r.contacts.length}` } : {}),
         data: r,
       }
@@ -287,6 +289,20 @@ export const segmentCommands: CommandSpec[] = [
       if (r.queued) parts.push(`${r.queued} email(s) queued for sending`)
       if (r.followUp) parts.push(`follow-up segment ${r.followUp.no} with ${r.followUp.lines} contact(s)`)
       return messageView(parts.join('; ') + '.', r)
+    },
+  },
+  {
+    path: ['segment', 'line'],
+    summary: 'Log one contact of the segment with another template than the segment\'s',
+    args: [{ name: 'segment', description: 'segment number', required: true }, { name: 'contact', description: 'contact number', required: true }],
+    options: [{ name: 'template', type: 'string', description: 'interaction template for this contact ("" for the segment\'s)' }],
+    examples: ['segment line SG00001 CT000002 --template LETTER', 'segment line SG00001 CT000002 --template ""'],
+    access: 'write',
+    async run(ctx, input) {
+      const template = str(input, 'template')
+      if (template === undefined) throw invalidField('template', 'Give the template this contact is logged with, or "" for the segment\'s.', `segment line ${input.args.segment!.toUpperCase()} ${input.args.contact!.toUpperCase()} --template LETTER`)
+      const r = await setSegmentLineTemplate(ctx.deps, ctx.actor, { no: input.args.segment!, contactNo: input.args.contact!, templateCode: template })
+      return messageView(r.templateCode ? `${r.contactNo} is logged with ${r.templateCode} in segment ${r.segment.no}.` : `${r.contactNo} is logged with the segment's template in ${r.segment.no}.`, r)
     },
   },
   {

@@ -300,7 +300,7 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
     const result = await segmentQueries.logLines(trx, {
       segmentNo: segment.no,
       numbering,
-      template: { ...template, unit_cost_minor: Number(template.unit_cost_minor) },
+      template: { code: template.code },
       subject,
       campaignNo: segment.campaign_no,
       salespersonCode: segment.salesperson_code,
@@ -308,7 +308,7 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
       occurredAt,
       now,
       actor: actor.id,
-      queueEmail: template.channel === 'email',
+      queueEmail: template.channel === 'email' || (await segmentQueries.hasLineTemplateOfChannel(trx, segment.no, 'email')),
     })
     await segmentQueries.update(trx, segment.no, { logged_at: now, log_canceled_at: null, template_code: template.code, subject })
     let followUp: Segment | null = null
@@ -319,6 +319,26 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
       followUp = await describe(trx, (await segmentQueries.find(trx, no))!)
     }
     return { segment: await describe(trx, (await segmentQueries.find(trx, segment.no))!), logged: result.logged, queued: result.queued, templateCode: template.code, followUp }
+  })
+}
+
+/**
+ * Makes a contact's lines in a segment log with another template than the segment's (an empty code goes back to
+ * the segment's): e.g. a letter to the one contact without an email address. Only while the segment is open.
+ */
+export async function setSegmentLineTemplate(deps: CoreDeps, _actor: Actor, input: { no: string; contactNo: string; templateCode: string }) {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const segment = await requireSegment(trx, input.no)
+    requireOpen(segment)
+    const contactNo = key(input.contactNo)
+    const code = key(input.templateCode)
+    if (code && !(await interactions.findTemplate(trx, code))) {
+      const known = (await interactions.listTemplates(trx)).map((t) => t.code)
+      throw invalidField('template', `There is no interaction template ${code}. Templates: ${known.join(', ')}.`, `segment line ${segment.no} ${contactNo} --template LETTER`)
+    }
+    const changed = await segmentQueries.setLineTemplate(trx, segment.no, contactNo, code || null)
+    if (changed === 0) throw new DomainError('NOT_IN_SEGMENT', `${contactNo} is not in segment ${segment.no}. See its contacts with: segment contacts ${segment.no}`, { field: 'contact' })
+    return { segment: await describe(trx, segment), contactNo, templateCode: code || null, lines: changed }
   })
 }
 
@@ -360,7 +380,7 @@ export async function listSegmentContacts(deps: CoreDeps, no: string, page: { li
   return {
     segmentNo: row.no,
     total: await segmentQueries.countLines(db, row.no),
-    contacts: lines.slice(0, limit).map((l) => ({ no: l.contact_no, name: l.name, type: l.type, companyName: l.company_name, city: l.city, countryCode: l.country_code, salespersonCode: l.salesperson_code, email: l.email })),
+    contacts: lines.slice(0, limit).map((l) => ({ no: l.contact_no, name: l.name, type: l.type, companyName: l.company_name, city: l.city, countryCode: l.country_code, salespersonCode: l.salesperson_code, email: l.email, templateCode: l.template_code })),
     hasMore: lines.length > limit,
     offset,
   }

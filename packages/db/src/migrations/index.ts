@@ -8,6 +8,7 @@ import * as slackRequests from './0005-slack-requests.ts'
 import * as mailOutbox from './0006-mail-outbox.ts'
 import * as mailReview from './0007-mail-review.ts'
 import * as contactCompanySize from './0008-contact-company-size.ts'
+import * as segmentLineTemplate from './0009-segment-line-template.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006-mail-outbox': mailOutbox,
   '0007-mail-review': mailReview,
   '0008-contact-company-size': contactCompanySize,
+  '0009-segment-line-template': segmentLineTemplate,
 }
 
 class CodeMigrationProvider implements MigrationProvider {

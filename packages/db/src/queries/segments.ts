@@ -216,12 +216,12 @@ export async function removeLines(db: Executor, input: { segmentNo: string; step
   const filter = input.filter
   await db
     .insertInto('segment_removed_lines')
-    .columns(['step_id', 'line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at'])
+    .columns(['step_id', 'line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at', 'template_code'])
     .expression(
       db
         .selectFrom('segment_lines as l')
         .innerJoin('contacts as c', 'c.no', 'l.contact_no')
-        .select((eb) => [eb.val(input.stepId).as('step_id'), 'l.id', 'l.segment_no', 'l.contact_no', 'l.contact_company_no', 'l.step_id', 'l.added_at'])
+        .select((eb) => [eb.val(input.stepId).as('step_id'), 'l.id', 'l.segment_no', 'l.contact_no', 'l.contact_company_no', 'l.step_id', 'l.added_at', 'l.template_code'])
         .where('l.segment_no', '=', input.segmentNo)
         .where((eb) => {
           if (!filter) return eb('l.contact_no', '=', input.contactNo!)
@@ -241,8 +241,8 @@ export async function undoStep(db: Executor, step: SegmentStepRow, now: string):
   await db.deleteFrom('segment_lines').where('step_id', '=', step.id).execute()
   await db
     .insertInto('segment_lines')
-    .columns(['id', 'segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at'])
-    .expression(db.selectFrom('segment_removed_lines').select(['line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at']).where('step_id', '=', step.id))
+    .columns(['id', 'segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at', 'template_code'])
+    .expression(db.selectFrom('segment_removed_lines').select(['line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at', 'template_code']).where('step_id', '=', step.id))
     .execute()
   await db.deleteFrom('segment_removed_lines').where('step_id', '=', step.id).execute()
   await db.updateTable('segment_steps').set({ undone_at: now }).where('id', '=', step.id).execute()
@@ -258,7 +258,7 @@ export async function listLines(db: Executor, segmentNo: string, limit: number, 
   return db
     .selectFrom('segment_lines as l')
     .innerJoin('contacts as c', 'c.no', 'l.contact_no')
-    .select(['l.id', 'l.contact_no', 'c.name', 'c.type', 'c.company_name', 'c.city', 'c.country_code', 'c.salesperson_code', 'c.email', 'l.added_at'])
+    .select(['l.id', 'l.contact_no', 'c.name', 'c.type', 'c.company_name', 'c.city', 'c.country_code', 'c.salesperson_code', 'c.email', 'l.added_at', 'l.template_code'])
     .where('l.segment_no', '=', segmentNo)
     .orderBy('l.id')
     .limit(limit)
@@ -268,15 +268,16 @@ export async function listLines(db: Executor, segmentNo: string, limit: number, 
 
 /**
  * Logs one interaction per line in three statements: numbers are taken as a block from the series, entries are
- * inserted from the lines (numbered by line order), and for an email template one outbox row per entry whose
- * contact has an address. Returns the counts.
+ * inserted from the lines (numbered by line order, each with its line's template or the segment's), and one outbox
+ * row per email entry whose contact has an address. Returns the counts.
  */
 export async function logLines(
   db: Executor,
   input: {
     segmentNo: string
     numbering: { prefix: string; width: number; first: number }
-    template: { code: string; group_code: string; channel: string; unit_cost_minor: number; unit_duration_min: number; information_flow: string | null; initiated_by: string | null }
+    /** The segment's template; a line with its own template is logged with that one. */
+    template: { code: string }
     subject: string
     campaignNo: string | null
     salespersonCode: string | null
@@ -284,6 +285,7 @@ export async function logLines(
     occurredAt: string
     now: string
     actor: string
+    /** Whether any line is logged with an email template (the outbox statement is skipped otherwise). */
     queueEmail: boolean
   },
 ): Promise<{ logged: number; queued: number }> {
@@ -291,7 +293,6 @@ export async function logLines(
   const zeros = '0'.repeat(width)
   const counter = sql<string>`cast(cast(${first - 1} + row_number() over (order by l.id) as integer) as text)`
   const padded = sql<string>`${prefix} || substr(${zeros} || ${counter}, length(${zeros} || ${counter}) - ${width - 1})`
-  const t = input.template
   const inserted = await db
     .insertInto('interaction_log_entries')
     .columns([
@@ -303,22 +304,24 @@ export async function logLines(
       db
         .selectFrom('segment_lines as l')
         .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+        // The line's own template where it has one, else the segment's.
+        .innerJoin('interaction_templates as t', (join) => join.on((eb) => eb('t.code', '=', eb.fn.coalesce('l.template_code', eb.val(input.template.code)))))
         .select((eb) => [
           padded.as('no'),
           'l.contact_no',
           'c.company_no',
-          eb.val(t.code).as('template_code'),
-          eb.val(t.group_code).as('group_code'),
-          eb.val(t.channel).as('channel'),
+          't.code as template_code',
+          't.group_code',
+          't.channel',
           eb.val(input.occurredAt).as('occurred_at'),
           eb.val(input.subject).as('subject'),
           eb.fn.coalesce(eb.val(input.salespersonCode), 'c.salesperson_code').as('salesperson_code'),
-          eb.val(t.unit_cost_minor).as('cost_minor'),
+          't.unit_cost_minor as cost_minor',
           eb.val(input.currency).as('currency_code'),
-          eb.val(t.unit_duration_min).as('duration_min'),
+          't.unit_duration_min as duration_min',
           eb.val(0).as('attempt_failed'),
-          eb.val(t.initiated_by).as('initiated_by'),
-          eb.val(t.information_flow).as('information_flow'),
+          't.initiated_by',
+          't.information_flow',
           eb.val(input.campaignNo).as('campaign_no'),
           eb.val(input.segmentNo).as('segment_no'),
           eb.val(0).as('campaign_response'),
@@ -347,6 +350,7 @@ export async function logLines(
           .where('i.segment_no', '=', input.segmentNo)
           .where('i.created_at', '=', input.now)
           .where('i.canceled', '=', 0)
+          .where('i.channel', '=', 'email')
           .where('c.email', 'is not', null)
           .where('c.email', '!=', ''),
       )
@@ -367,8 +371,8 @@ export async function cancelLoggedEntries(db: Executor, segmentNo: string, now: 
 export async function copyLines(db: Executor, fromNo: string, toNo: string, now: string): Promise<number> {
   await db
     .insertInto('segment_lines')
-    .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at'])
-    .expression(db.selectFrom('segment_lines').select((eb) => [eb.val(toNo).as('segment_no'), 'contact_no', 'contact_company_no', eb.val(null).as('step_id'), eb.val(now).as('added_at')]).where('segment_no', '=', fromNo).orderBy('id'))
+    .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at', 'template_code'])
+    .expression(db.selectFrom('segment_lines').select((eb) => [eb.val(toNo).as('segment_no'), 'contact_no', 'contact_company_no', eb.val(null).as('step_id'), eb.val(now).as('added_at'), 'template_code']).where('segment_no', '=', fromNo).orderBy('id'))
     .execute()
   return countLines(db, toNo)
 }
@@ -430,4 +434,23 @@ export async function countLoggableLines(db: Executor, segmentNo: string): Promi
     .where('c.erased_at', 'is', null)
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+/** Sets (or with null clears) the template a contact's lines in a segment are logged with; returns the lines changed. */
+export async function setLineTemplate(db: Executor, segmentNo: string, contactNo: string, templateCode: string | null): Promise<number> {
+  const result = await db.updateTable('segment_lines').set({ template_code: templateCode }).where('segment_no', '=', segmentNo).where('contact_no', '=', contactNo).executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** True when a line of the segment overrides the template with one of the channel. */
+export async function hasLineTemplateOfChannel(db: Executor, segmentNo: string, channel: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('segment_lines as l')
+    .innerJoin('interaction_templates as t', 't.code', 'l.template_code')
+    .select('l.id')
+    .where('l.segment_no', '=', segmentNo)
+    .where('t.channel', '=', channel as never)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
 }
