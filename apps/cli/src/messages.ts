@@ -122,7 +122,7 @@ export const messages = {
     export: 'export contacts as CSV or vCard',
     demo: 'demo data and generated test data',
     mail: 'log email from .eml files or an mbox; review participants no contact matched',
-    start: 'run the bot, the ingester and the reports build (npm start)',
+    start: 'run the bot, the ingester, the mail sender and the reports build (npm start)',
     reports: 'build the reports site',
   } as Record<string, string>,
   reports: {

@@ -324,14 +324,14 @@ export async function runStart(argv: string[], io: CliIo, signal: AbortSignal, c
 /** `crm start` for `crm help`; main runs it before any database is opened, so run() is never reached from the shell. */
 export const startCommand: CommandSpec = {
   path: ['start'],
-  summary: 'Run the production system from .env: the Slack bot, the mail ingester and the scheduled reports build',
+  summary: 'Run the production system from .env: the Slack bot, the mail ingester, the mail sender and the scheduled reports build',
   args: [],
   options: [{ name: 'env-file', type: 'string', description: 'settings file (default .env in the current folder; the environment wins over it)' }],
   examples: ['crm start', 'npm start', 'crm start --env-file /etc/crm.env'],
   access: 'admin',
   notes: [
     'Each part runs when its settings are there; the others are listed with what they miss. Nothing configured: exit 1.',
-    'The bot and the ingester are restarted with backoff when they exit; the reports are built every CRM_REPORTS_EVERY_MINUTES into CRM_REPORTS_OUT_DIR.',
+    'The bot, the ingester and the mail sender are restarted with backoff when they exit; the reports are built every CRM_REPORTS_EVERY_MINUTES into CRM_REPORTS_OUT_DIR.',
     'SIGTERM or Ctrl-C stops every part cleanly.',
   ],
   async run() {
