@@ -130,6 +130,11 @@ describeEachDialect('checks of command input', (dialect) => {
     expect((await refused('opp list --salesperson NOPE')).message).toBe('There is no salesperson NOPE. Salespeople: JD. Example: --salesperson JD')
     expect((await refused('opp forecast --salesperson NOPE')).field).toBe('salesperson')
     expect((await refused('opp list --contact CT009999')).field).toBe('contact')
+    expect((await refused('contact list --salesperson NOPE')).message).toBe('There is no salesperson NOPE. Salespeople: JD. Example: --salesperson JD')
+    expect((await refused('contact list --company CT000099')).field).toBe('company')
+    expect((await refused('contact list --company CT000003')).message).toContain('CT000003 (Þóra Guðmundsdóttir) is a person, not a company.')
+    expect((await refused('contact list --country Iceland')).message).toContain('"ICELAND" is not a two-letter ISO country code.')
+    expect((await data('contact list --company CT000002')).contacts.map((c: { no: string }) => c.no)).toEqual(['CT000003'])
     expect((await refused('opp list --from 2026-12-01 --to 2026-11-01')).message).toContain('ends (2026-11-01) before it starts (2026-12-01)')
     for (const line of ['opp list --limit 0', 'contact find hekla --limit 0', 'segment contacts SG00001 --limit 0', 'interactions CT000002 --limit 0', 'contact list --limit -5']) {
       expect((await refused(line)).message, line).toContain('--limit is how many to show: 1 or more')

@@ -1,7 +1,7 @@
 import { changeLog, classifications, contactFacts, contacts, salespeople, setup as setupQueries, type ClassificationKind, type ContactListFilter } from '@crm/db'
 import { toMajor } from '../money.ts'
 import type { CoreDeps } from '../deps.ts'
-import { DomainError } from '../errors.ts'
+import { DomainError, invalidField } from '../errors.ts'
 import { toContact, type Contact } from './contact.ts'
 import { queryPrefixes } from './index-keys.ts'
 
@@ -156,6 +156,17 @@ export async function listContacts(deps: CoreDeps, filter: ContactListFilter, pa
   const db = deps.database.db
   const limit = Math.max(1, Math.min(page.limit ?? 50, 1000))
   const offset = Math.max(0, page.offset ?? 0)
+  // A filter naming something that does not exist is a typo, not an empty list.
+  if (filter.salespersonCode && !(await salespeople.find(db, filter.salespersonCode))) {
+    const known = (await salespeople.list(db)).map((s) => s.code)
+    throw invalidField('salesperson', `There is no salesperson ${filter.salespersonCode}. Salespeople: ${known.join(', ') || '(none yet)'}.`, '--salesperson JD')
+  }
+  if (filter.companyNo) {
+    const company = await contacts.find(db, filter.companyNo)
+    if (!company || company.erased_at) throw invalidField('company', `There is no company ${filter.companyNo}. Find the number with: contact find <name>.`, '--company CT000001')
+    if (company.type !== 'company') throw invalidField('company', `${company.no} (${company.name}) is a person, not a company.`, '--company CT000001')
+  }
+  if (filter.countryCode && !/^[A-Z]{2}$/.test(filter.countryCode)) throw invalidField('country', `"${filter.countryCode}" is not a two-letter ISO country code.`, '--country IS')
   const all = await contacts.list(db, filter, SORT_IN_MEMORY_MAX + 1, 0)
   if (all.length <= SORT_IN_MEMORY_MAX) {
     const sorted = sortContactsByName(all.map(toContact), (await setupQueries.get(db)).default_language_code)
