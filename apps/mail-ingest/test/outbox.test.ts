@@ -195,6 +195,15 @@ describeEachDialect('outbox over SMTP', (dialect: DialectName) => {
     expect((await listOutbox(deps)).items[0]).toMatchObject({ status: 'sent', attempts: 2 })
   })
 
+  it('fails an email left in sending once it has used its last attempt, with the reason', async () => {
+    await queueSegmentMail(['a@kunde.no'])
+    await outbox.claim(database.db, { claimer: 'dead-sender', now: new Date(T0).toISOString(), leaseUntil: new Date(T0 + 300_000).toISOString(), limit: 10, skipLocked: false })
+    at(301)
+    expect(await sendQueuedEmails(deps, transport, { ...policy, maxAttempts: 1 })).toMatchObject({ sent: 0, failed: 1, released: 1 })
+    expect((await listOutbox(deps)).items[0]).toMatchObject({ status: 'failed', attempts: 1, error: expect.stringContaining('The sender stopped while sending') })
+    expect(smtp.received).toHaveLength(0)
+  })
+
   it('two sender processes on one database send each email exactly once, within one rate limit', async () => {
     let url: string
     let cleanup: () => Promise<void>
