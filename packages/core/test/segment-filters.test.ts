@@ -95,6 +95,8 @@ describeEachDialect('segment filters on contact fields, dates and company size',
     expect(await refused(`segment add ${seg} phone=`)).toContain('give a value after "="')
     expect(await refused(`segment add ${seg} phone=abc`)).toContain('give phone digits after "="')
     expect(await refused(`segment add ${seg} colour=red`)).toContain('unknown field "colour"')
+    expect(await refused(`segment add ${seg} country==IS`)).toContain('"country==IS": one operator at a time: country=VALUE, country!=VALUE.')
+    expect(await refused(`segment add ${seg} employees=>50`)).toContain('"employees=>50": one operator at a time: employees=VALUE, employees!=VALUE, employees>=VALUE')
   })
 
   it('keeps company-size criteria when saved and applied again', async () => {

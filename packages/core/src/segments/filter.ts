@@ -182,6 +182,8 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
       const whole = op === '~' || range?.kind === 'money'
       const values = whole ? [unquote(eq[3]!)].filter(Boolean) : eq[3]!.split(',').map(unquote).filter(Boolean)
       if (values.length === 0) throw bad(raw, `give a value after "${op}".`)
+      // "country==IS" or "employees=>50": a second operator is a typo, not part of the value.
+      if (/^[=<>~!]/.test(eq[3]!.trim())) throw bad(raw, `one operator at a time: ${key}=VALUE, ${key}!=VALUE${range ? `, ${key}>=VALUE, ${key}<=VALUE, ${key}>VALUE, ${key}<VALUE` : match ? `, ${key}~TEXT` : ''}.`)
       if (range) {
         if (values.length > 1) throw bad(raw, `compare ${key} with one value, e.g. ${key}>=${range.kind === 'date' ? '2026-01-01' : '50'}.`)
         if (op === '~') throw bad(raw, `${key} is compared with =, !=, >=, <=, > or <, not ~.`)
