@@ -59,6 +59,16 @@ describe('crm mail outbox and send-outbox', () => {
     expect(unset.stderr).toMatch(/- SMTP_HOST is required[\s\S]*- SMTP_PORT is a port number \(1-65535\), not "99999"[\s\S]*- MAIL_FROM is required/)
   })
 
+  it('npm start refuses bad sender settings before starting anything, listing each', async () => {
+    let output = ''
+    const io = { stdout: { write: (s: string) => (output += s) }, stderr: { write: (s: string) => (output += s) }, env: { DATABASE_URL: db.url, SMTP_HOST: 'smtp.example.com', MAIL_FROM: 'nobody', MAIL_SEND_PER_MINUTE: 'lots' } }
+    expect(await runStart([], io, new AbortController().signal, db.dir)).toBe(1)
+    expect(output).toContain('the settings cannot be used')
+    expect(output).toContain('MAIL_FROM is not an email address: "nobody"')
+    expect(output).toContain('MAIL_SEND_PER_MINUTE is a whole number of emails from 1 to 100000, not "lots"')
+    expect(output).not.toMatch(/running/)
+  })
+
   it('npm start runs the sender when SMTP is set: a queued segment email goes out', async () => {
     await run('segment', 'new', 'Iceland')
     await run('segment', 'add', 'SG00001', 'country=IS')
