@@ -10,6 +10,8 @@ export interface SetupTable {
   default_salesperson_code: string | null
   dup_search_enabled: Flag
   dup_threshold: number
+  /** The fields the duplicate search compares, comma-separated: name, email, phone, website (migration 0010). */
+  dup_fields: string
   inherit_address: Flag
   inherit_phone: Flag
   inherit_salesperson: Flag

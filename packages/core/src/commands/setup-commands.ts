@@ -18,6 +18,7 @@ function setupView(setup: CrmSetup, title = 'Setup'): ResultView {
       ['default-salesperson', setup.defaultSalespersonCode],
       ['duplicate-search', onOff(setup.duplicateSearch)],
       ['duplicate-threshold', setup.duplicateThreshold],
+      ['duplicate-fields', setup.duplicateFields.join(', ')],
       ['inherit-address', onOff(setup.inheritAddress)],
       ['inherit-phone', onOff(setup.inheritPhone)],
       ['inherit-salesperson', onOff(setup.inheritSalesperson)],

@@ -15,28 +15,43 @@ export interface DuplicateCandidate {
 // phone in common is strong evidence; a shared web domain only counts between companies (colleagues share it).
 const WEIGHT = { name: 60, email: 60, phone: 40, domain: 40 }
 
-/** Scores how likely two contacts of the same type are the same party (0-100) and says why. */
-export function scoreDuplicate(a: ContactRow, b: ContactRow): { score: number; reasons: string[] } {
+/** The fields a duplicate search can compare (setup: duplicate-fields). */
+export const DUPLICATE_FIELDS = ['name', 'email', 'phone', 'website'] as const
+export type DuplicateField = (typeof DUPLICATE_FIELDS)[number]
+
+/** The compared fields as stored in the setup ("name,email"), unknown words left out. */
+export function duplicateFieldsOf(stored: string | null | undefined): DuplicateField[] {
+  const words = (stored ?? DUPLICATE_FIELDS.join(',')).split(',').map((w) => w.trim())
+  return DUPLICATE_FIELDS.filter((f) => words.includes(f))
+}
+
+/**
+ * Scores how likely two contacts of the same type are the same party (0-100) and says why, comparing only the
+ * given fields (website also covers a company's email domain).
+ */
+export function scoreDuplicate(a: ContactRow, b: ContactRow, fields: readonly DuplicateField[] = DUPLICATE_FIELDS): { score: number; reasons: string[] } {
   const reasons: string[] = []
   let score = 0
-  const similarity = nameSimilarity(a.dup_name_key, b.dup_name_key)
+  const similarity = fields.includes('name') ? nameSimilarity(a.dup_name_key, b.dup_name_key) : 0
   if (similarity >= 0.6) {
     score += WEIGHT.name * similarity
     reasons.push(similarity === 1 ? 'same name' : `similar name (${Math.round(similarity * 100)}%)`)
   }
   const emailsA = [a.email_norm, a.email2_norm].filter(Boolean)
   const emailsB = new Set([b.email_norm, b.email2_norm].filter(Boolean))
-  if (emailsA.some((e) => emailsB.has(e))) {
+  if (fields.includes('email') && emailsA.some((e) => emailsB.has(e))) {
     score += WEIGHT.email
     reasons.push('same email')
   }
   const phonesA = [a.phone_digits, a.mobile_digits].filter((p): p is string => !!p && p.length >= 7)
   const phonesB = [b.phone_digits, b.mobile_digits].filter((p): p is string => !!p && p.length >= 7)
-  if (phonesA.some((p) => phonesB.some((q) => p.endsWith(q.slice(-7)) && q.endsWith(p.slice(-7))))) {
+  if (fields.includes('phone') && phonesA.some((p) => phonesB.some((q) => p.endsWith(q.slice(-7)) && q.endsWith(p.slice(-7))))) {
     score += WEIGHT.phone
     reasons.push('same phone')
   }
-  if (a.type === 'company' && a.website_domain && a.website_domain === b.website_domain) {
+  if (!fields.includes('website')) {
+    // Web and email domains are not compared.
+  } else if (a.type === 'company' && a.website_domain && a.website_domain === b.website_domain) {
     score += WEIGHT.domain
     reasons.push('same website domain')
   } else if (a.type === 'company') {
@@ -56,7 +71,7 @@ function companyEmailDomain(row: ContactRow): string | null {
 }
 
 /** Possible duplicates of a stored contact at or above the threshold, best first, minus pairs marked "not duplicates". */
-export async function findDuplicatesOf(db: Executor, row: ContactRow, threshold: number): Promise<DuplicateCandidate[]> {
+export async function findDuplicatesOf(db: Executor, row: ContactRow, threshold: number, fields: readonly DuplicateField[] = DUPLICATE_FIELDS): Promise<DuplicateCandidate[]> {
   const nameKeyFirstWord = row.dup_name_key.split(' ')[0] ?? ''
   const candidates = await contacts.listDuplicateCandidates(db, {
     type: row.type,
@@ -70,7 +85,7 @@ export async function findDuplicatesOf(db: Executor, row: ContactRow, threshold:
   const excluded = new Set(await contacts.listDuplicateExclusions(db, row.no))
   return candidates
     .filter((c) => !excluded.has(c.no))
-    .map((c) => ({ row: c, ...scoreDuplicate(row, c) }))
+    .map((c) => ({ row: c, ...scoreDuplicate(row, c, fields) }))
     .filter((c) => c.score >= threshold)
     .sort((x, y) => y.score - x.score || x.row.no.localeCompare(y.row.no))
     .map((c) => ({ contact: toContact(c.row), score: c.score, reasons: c.reasons }))
@@ -81,8 +96,9 @@ export async function findContactDuplicates(deps: CoreDeps, no: string, threshol
   const db = deps.database.db
   const row = await contacts.find(db, no.trim().toUpperCase())
   if (!row || row.erased_at) throw new DomainError('CONTACT_NOT_FOUND', `There is no contact ${no.trim().toUpperCase()}. Find the number with: contact find <name>`, { field: 'contact' })
-  const limit = threshold ?? (await setupQueries.get(db)).dup_threshold
-  return { contact: toContact(row), duplicates: await findDuplicatesOf(db, row, limit), threshold: limit }
+  const setup = await setupQueries.get(db)
+  const limit = threshold ?? setup.dup_threshold
+  return { contact: toContact(row), duplicates: await findDuplicatesOf(db, row, limit, duplicateFieldsOf(setup.dup_fields)), threshold: limit }
 }
 
 /** Marks two contacts as "not duplicates" so the check stops suggesting the pair. */

@@ -14,7 +14,7 @@ import {
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { ADDRESS_FIELDS, FIELD_COLUMNS, toContact, type ClassificationChanges, type Contact, type ContactFields } from './contact.ts'
-import { findDuplicatesOf, type DuplicateCandidate } from './duplicates.ts'
+import { duplicateFieldsOf, findDuplicatesOf, type DuplicateCandidate } from './duplicates.ts'
 import { initialsOf, joinPersonName, splitPersonName, validateContactFields } from './fields.ts'
 import { derivedColumns, searchTokens } from './index-keys.ts'
 import { foldText } from '../text/normalize.ts'
@@ -264,7 +264,7 @@ export async function insertContact(trx: Executor, actor: Actor, input: CreateCo
   for (const [question, answer] of Object.entries(input.profile ?? {})) await contacts.setProfileAnswer(trx, no, question, answer)
   await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'contact', entityNo: no, action: 'create' })
   const stored = await contacts.get(trx, no)
-  const duplicates = setup.dup_search_enabled ? await findDuplicatesOf(trx, stored, setup.dup_threshold) : []
+  const duplicates = setup.dup_search_enabled ? await findDuplicatesOf(trx, stored, setup.dup_threshold, duplicateFieldsOf(setup.dup_fields)) : []
   return { contact: toContact(stored), duplicates }
 }
 

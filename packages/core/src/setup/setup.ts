@@ -2,6 +2,7 @@ import { changeLog, classifications, numberSeries, opportunities, salespeople, s
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { isLanguageCode } from '../contacts/fields.ts'
+import { DUPLICATE_FIELDS, duplicateFieldsOf, type DuplicateField } from '../contacts/duplicates.ts'
 import { isCurrencyCode } from '../money.ts'
 
 /** The team's relationship-management setup in domain terms. */
@@ -11,6 +12,8 @@ export interface CrmSetup {
   defaultSalespersonCode: string | null
   duplicateSearch: boolean
   duplicateThreshold: number
+  /** The fields the duplicate search compares: name, email, phone, website. */
+  duplicateFields: DuplicateField[]
   inheritAddress: boolean
   inheritPhone: boolean
   inheritSalesperson: boolean
@@ -29,6 +32,7 @@ function toSetup(row: SetupRow): CrmSetup {
     defaultSalespersonCode: row.default_salesperson_code,
     duplicateSearch: row.dup_search_enabled === 1,
     duplicateThreshold: row.dup_threshold,
+    duplicateFields: duplicateFieldsOf(row.dup_fields),
     inheritAddress: row.inherit_address === 1,
     inheritPhone: row.inherit_phone === 1,
     inheritSalesperson: row.inherit_salesperson === 1,
@@ -46,7 +50,7 @@ export async function getSetup(deps: CoreDeps): Promise<CrmSetup> {
   return toSetup(await setupQueries.get(deps.database.db))
 }
 
-type SettingKind = 'country' | 'language' | 'salesperson' | 'bool' | 'percent' | 'relation' | 'currency' | 'cycle'
+type SettingKind = 'country' | 'language' | 'salesperson' | 'bool' | 'percent' | 'relation' | 'currency' | 'cycle' | 'fields'
 /** The settings users can change, by the name they type, with the column and kind of value. */
 export const SETTINGS: Record<string, { column: keyof SetupTable; kind: SettingKind; help: string }> = {
   'default-country': { column: 'default_country_code', kind: 'country', help: 'country given to new contacts (ISO code, e.g. IS)' },
@@ -54,6 +58,7 @@ export const SETTINGS: Record<string, { column: keyof SetupTable; kind: SettingK
   'default-salesperson': { column: 'default_salesperson_code', kind: 'salesperson', help: 'salesperson of new contacts' },
   'duplicate-search': { column: 'dup_search_enabled', kind: 'bool', help: 'look for duplicates when a contact is created (on/off)' },
   'duplicate-threshold': { column: 'dup_threshold', kind: 'percent', help: 'score (1-100) from which a contact counts as a possible duplicate' },
+  'duplicate-fields': { column: 'dup_fields', kind: 'fields', help: 'the fields the duplicate search compares: name, email, phone, website (comma-separated)' },
   'inherit-address': { column: 'inherit_address', kind: 'bool', help: 'persons take their company\'s address (on/off)' },
   'inherit-phone': { column: 'inherit_phone', kind: 'bool', help: 'persons take their company\'s phone (on/off)' },
   'inherit-salesperson': { column: 'inherit_salesperson', kind: 'bool', help: 'persons take their company\'s salesperson (on/off)' },
@@ -82,6 +87,14 @@ export async function changeSetting(deps: CoreDeps, actor: Actor, name: string, 
         const v = value.toLowerCase()
         if (!['on', 'off', 'true', 'false', 'yes', 'no', '1', '0'].includes(v)) throw invalidField(key, `${key} is on or off, not "${value}".`, `setup set ${key} on`)
         stored = ['on', 'true', 'yes', '1'].includes(v) ? 1 : 0
+        break
+      }
+      case 'fields': {
+        const words = value.toLowerCase().split(/[\s,]+/).filter(Boolean)
+        const unknown = words.filter((w) => !(DUPLICATE_FIELDS as readonly string[]).includes(w))
+        if (unknown.length) throw invalidField(key, `${key} are some of ${DUPLICATE_FIELDS.join(', ')}; not ${unknown.map((w) => `"${w}"`).join(', ')}.`, `setup set ${key} name,email`)
+        if (words.length === 0) throw invalidField(key, `Give at least one of ${DUPLICATE_FIELDS.join(', ')}; to stop the search on create: setup set duplicate-search off.`, `setup set ${key} name,email`)
+        stored = DUPLICATE_FIELDS.filter((f) => words.includes(f)).join(',')
         break
       }
       case 'percent': {

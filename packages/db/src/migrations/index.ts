@@ -9,6 +9,7 @@ import * as mailOutbox from './0006-mail-outbox.ts'
 import * as mailReview from './0007-mail-review.ts'
 import * as contactCompanySize from './0008-contact-company-size.ts'
 import * as segmentLineTemplate from './0009-segment-line-template.ts'
+import * as duplicateFields from './0010-duplicate-fields.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0007-mail-review': mailReview,
   '0008-contact-company-size': contactCompanySize,
   '0009-segment-line-template': segmentLineTemplate,
+  '0010-duplicate-fields': duplicateFields,
 }
 
 class CodeMigrationProvider implements MigrationProvider {
