@@ -130,12 +130,15 @@ describeEachDialect('every command', (dialect) => {
     await run('log CT000002 CALL-OUT "Cod offer" --duration 15')
   })
 
-  it('has a bad-input case for every command of the grammar', () => {
+  // The groups of contacts, interactions, opportunities, segments, campaigns and setup; other areas test theirs.
+  const GROUPS = ['contact', 'log', 'interactions', 'interaction', 'opp', 'segment', 'campaign', 'setup', 'salesperson']
+
+  it('has a bad-input case for every command of these groups', () => {
     const covered = (path: readonly string[]) => BAD_INPUT.some(([line]) => {
       const words = line.split(' ')
       return path.every((p, i) => words[i] === p) && !coreCommands.some((other) => other.path.length > path.length && other.path.every((p, i) => words[i] === p))
     })
-    expect(coreCommands.filter((c) => !covered(c.path)).map((c) => c.path.join(' '))).toEqual([])
+    expect(coreCommands.filter((c) => GROUPS.includes(c.path[0]!) && !covered(c.path)).map((c) => c.path.join(' '))).toEqual([])
   })
 
   it('refuses bad input to every command with a clear message and changes nothing', async () => {
