@@ -99,7 +99,10 @@ describeEachDialect('checks of command input', (dialect) => {
     expect((await refused('segment refine SG00001 !segment:SG00042')).message).toContain('there is no segment SG00042')
     expect((await refused('segment add SG00001 interaction:CALL-OUT:2026-12-01..2026-01-01')).message).toContain('"interaction:CALL-OUT:2026-12-01..2026-01-01": the period 2026-12-01..2026-01-01 ends before it starts')
     expect((await refused('segment add SG00001 no-interaction:*:2026-02-30..')).message).toContain('"2026-02-30" is not a valid calendar date')
+    expect((await refused('segment add SG00001 opportunity:9')).message).toContain('"opportunity:9": no sales cycle has a stage 9; stages go from 1 to 4.')
+    expect((await refused('segment add SG00001 no-opportunity:0')).message).toContain('no sales cycle has a stage 0')
     expect((await data('segment add SG00001 campaign:CP0001')).step.added).toBe(0)
+    expect((await data('segment add SG00001 opportunity:4')).step.added).toBe(0)
   })
 
   it('refuses --any with --contact and honours --expand with --contact', async () => {

@@ -248,7 +248,12 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
       const what = (rest[0] ?? 'open').toLowerCase()
       let status: 'open' | 'won' | 'lost' | 'any' = 'open'
       let stage: number | null = null
-      if (/^\d+$/.test(what)) stage = Number(what)
+      if (/^\d+$/.test(what)) {
+        stage = Number(what)
+        // A stage no sales cycle has is a typo, not an empty selection.
+        const max = await db.selectFrom('sales_cycle_stages').select((eb) => eb.fn.max('stage').as('n')).executeTakeFirst()
+        if (stage < 1 || stage > Number(max?.n ?? 0)) throw bad(raw, `no sales cycle has a stage ${stage}; stages go from 1 to ${Number(max?.n ?? 0)}. See them with: setup cycles.`)
+      }
       else if (what === 'open' || what === 'won' || what === 'lost' || what === 'any') status = what
       else throw bad(raw, `write ${head}[:open|won|lost|any|STAGE], e.g. opportunity:2 for an open one at stage 2.`)
       conditions.push({ kind: 'opportunity', status, stage, negate: head === 'no-opportunity' ? !negate : negate })
