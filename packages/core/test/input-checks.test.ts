@@ -133,6 +133,7 @@ describeEachDialect('checks of command input', (dialect) => {
     expect((await refused('opp list --salesperson NOPE')).message).toBe('There is no salesperson NOPE. Salespeople: JD. Example: --salesperson JD')
     expect((await refused('opp forecast --salesperson NOPE')).field).toBe('salesperson')
     expect((await refused('opp list --contact CT009999')).field).toBe('contact')
+    expect((await refused('opp list --stage 7')).message).toBe('No sales cycle has a stage 7; stages go from 1 to 4. See them with: setup cycles. Example: --stage 2')
     expect((await refused('contact list --salesperson NOPE')).message).toBe('There is no salesperson NOPE. Salespeople: JD. Example: --salesperson JD')
     expect((await refused('contact list --company CT000099')).field).toBe('company')
     expect((await refused('contact list --company CT000003')).message).toContain('CT000003 (Þóra Guðmundsdóttir) is a person, not a company.')

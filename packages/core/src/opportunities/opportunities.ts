@@ -504,6 +504,10 @@ export async function listOpportunities(deps: CoreDeps, input: ListOpportunities
   if (!statuses) throw invalidField('status', `The status is one of ${Object.keys(STATUS_WORDS).join(', ')}, not "${input.status}".`, '--status won')
   if (input.limit !== undefined && input.limit < 1) throw invalidField('limit', `--limit is how many to show: 1 or more, not ${input.limit}.`, '--limit 20')
   if (input.stage !== undefined && (!Number.isInteger(input.stage) || input.stage < 1)) throw invalidField('stage', `--stage is a stage number (1, 2, ...), not ${input.stage}.`, '--stage 2')
+  if (input.stage !== undefined) {
+    const max = await db.selectFrom('sales_cycle_stages').select((eb) => eb.fn.max('stage').as('n')).executeTakeFirst()
+    if (input.stage > Number(max?.n ?? 0)) throw invalidField('stage', `No sales cycle has a stage ${input.stage}; stages go from 1 to ${Number(max?.n ?? 0)}. See them with: setup cycles.`, '--stage 2')
+  }
   const limit = Math.min(input.limit ?? 50, 1000)
   const offset = Math.max(input.offset ?? 0, 0)
   const salespersonCode = await requireSalespersonFilter(db, input.salespersonCode)
