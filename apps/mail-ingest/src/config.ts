@@ -69,7 +69,8 @@ export function readMailIngestConfig(env: NodeJS.ProcessEnv): { config: MailInge
   const excerptChars = Number(excerptText)
   if (!Number.isInteger(excerptChars) || excerptChars < 0 || excerptChars > 2000) problems.push(`MAIL_EXCERPT_CHARS is a whole number of characters from 0 (no excerpt) to 2000, not "${excerptText}".`)
   const authservIds = list(env.MAIL_AUTHSERV_IDS)
-  if (authservIds.length === 0) problems.push('MAIL_AUTHSERV_IDS is required: the authserv-id of your receiving server, whose Authentication-Results are trusted.')
+  if (authservIds.length === 0) problems.push('MAIL_AUTHSERV_IDS is required: the authserv-id of your receiving server, whose Authentication-Results are trusted (e.g. MAIL_AUTHSERV_IDS=mx.google.com; microsoft365 for a mailbox in Exchange Online).')
+  for (const id of authservIds) if (!/^[\p{L}\p{N}._-]+$/u.test(id)) problems.push(`MAIL_AUTHSERV_IDS: "${id}" is not an authserv-id (a host name such as mx.example.com, or microsoft365).`)
   for (const d of list(env.MAIL_TEAM_DOMAINS)) if (!/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(d)) problems.push(`MAIL_TEAM_DOMAINS: "${d}" is not a domain.`)
   const ack = readSwitch(env, 'MAIL_ACK', false, problems)
   if (problems.length) return { config: undefined, problems }

@@ -133,6 +133,35 @@ describeEachDialect('mail ingest', (dialect) => {
     expect(await history(nos.thora!)).toHaveLength(0)
   })
 
+  it('with microsoft365 trusted, reads Exchange Online\'s topmost Authentication-Results, which has no authserv-id', async () => {
+    const m365 = { ...settings, authservIds: ['mx.team.example', 'Microsoft365'] }
+    const r = await ingestMessage(deps, m365, fixture('m365-forward-en.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', contacts: [nos.thora] })
+    expect(await history(nos.thora!)).toMatchObject([{ subject: 'Quote for 20 tonnes', salespersonCode: 'ANNA' }])
+  })
+
+  it('with microsoft365 trusted, logs a forward Exchange marks as sent inside the organisation (AuthAs: Internal)', async () => {
+    const r = await ingestMessage(deps, { ...settings, authservIds: ['microsoft365'] }, fixture('m365-internal-forward-is.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', contacts: [nos.thora] })
+    expect(await history(nos.thora!)).toMatchObject([{ subject: 'Pöntun á þorski', description: 'Vinsamlegast skrá.' }])
+  })
+
+  it('with microsoft365 trusted, rejects a message whose topmost Exchange header fails, whatever a lower header says', async () => {
+    const r = await ingestMessage(deps, { ...settings, authservIds: ['microsoft365'] }, fixture('m365-spoofed-forward.eml'))
+    expect(r).toMatchObject({ outcome: 'rejected', contacts: [] })
+    expect(r.reason).toMatch(/not authenticated: spf=fail, dkim=none, dmarc=fail \(no pass for team\.example\)/)
+    expect(await history(nos.thora!)).toHaveLength(0)
+  })
+
+  it('without microsoft365, trusts neither an Authentication-Results header without authserv-id nor AuthAs: Internal', async () => {
+    for (const name of ['m365-forward-en.eml', 'm365-internal-forward-is.eml']) {
+      const r = await ingestMessage(deps, settings, fixture(name))
+      expect(r.outcome).toBe('rejected')
+      expect(r.reason).toMatch(/no Authentication-Results header from mx\.team\.example/)
+    }
+    expect(await history(nos.thora!)).toHaveLength(0)
+  })
+
   it('rejects a forward from someone outside the team', async () => {
     const r = await ingestMessage(deps, settings, fixture('outsider-forward.eml'))
     expect(r.outcome).toBe('rejected')

@@ -27,6 +27,11 @@ describe('IMAP ingester settings', () => {
     expect(ok.config?.imap.folders).toEqual({ processed: 'CRM/Done', unmatched: 'Unmatched', rejected: 'Rejected' })
   })
 
+  it('takes microsoft365 among the authserv-ids and refuses one that is not a host name', () => {
+    expect(readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', MAIL_AUTHSERV_IDS: 'mx.example.com, microsoft365' }).config?.ingest.authservIds).toEqual(['mx.example.com', 'microsoft365'])
+    expect(readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', MAIL_AUTHSERV_IDS: 'mx.example.com;dmarc=pass' }).problems).toEqual(['MAIL_AUTHSERV_IDS: "dmarc=pass" is not an authserv-id (a host name such as mx.example.com, or microsoft365).'])
+  })
+
   it('takes an excerpt length from 0 to 2000', () => {
     expect(readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', MAIL_EXCERPT_CHARS: '300' }).config?.ingest.excerptChars).toBe(300)
     expect(readMailIngestConfig({ ...base, IMAP_PASSWORD: 'x', MAIL_EXCERPT_CHARS: 'lots' }).problems).toEqual(['MAIL_EXCERPT_CHARS is a whole number of characters from 0 (no excerpt) to 2000, not "lots".'])
