@@ -1,7 +1,7 @@
 import { describeEachDialect } from '@crm/db/testing'
 import { sql } from '@crm/db'
 import { expect, it } from 'vitest'
-import { loadSegmentCampaignData } from '../src/index.ts'
+import { loadSegmentCampaignData, respondToCampaign } from '../src/index.ts'
 import { admin, useCore } from './builders.ts'
 import { HOSTILE_NAMES, seedReportData } from './report-fixture.ts'
 import { seedCampaignData } from './campaign-fixture.ts'
@@ -62,22 +62,23 @@ describeEachDialect('segment and campaign read models', (dialect) => {
   it('gives every campaign its statistics, templates, responses over time, opportunities and funnel', async () => {
     const base = await seedReportData(f.deps, admin)
     await seedCampaignData(f.deps, admin, base.thora, base.tokyo)
-    const data = await loadSegmentCampaignData(f.deps)
-    const [cp1, cp2] = data.campaigns
+    // A response from a contact the campaign never targeted counts as a response of its week, not as a respondent.
+    await respondToCampaign(f.deps, admin, { campaignNo: 'CP0001', contactNo: base.tokyo, date: '2026-11-12' })
+    const [cp1, cp2] = (await loadSegmentCampaignData(f.deps)).campaigns
     expect(cp1).toMatchObject({ no: 'CP0001', description: HOSTILE_NAMES[0], status: 'ACTIVE', statusDescription: 'Active', active: true, startingDate: '2026-11-01', endingDate: '2026-12-31', salespersonCode: 'AA' })
     expect(cp1!.totals).toEqual({
-      targets: 5, interactions: 9, respondents: 3, responseRatePct: 60, costMinor: 0, durationMin: 5,
+      targets: 5, interactions: 10, respondents: 3, responseRatePct: 60, costMinor: 0, durationMin: 5,
       opportunities: 2, estimatedMinor: 1_000_000, calculatedMinor: 8_000, wonCount: 1, wonMinor: 600_000,
     })
     expect(cp1!.segments.map((s) => s.no)).toEqual(['SG00001'])
     expect(cp1!.byTemplate).toEqual([
       { templateCode: 'CALL-IN', description: 'Incoming phone call', count: 1, responses: 1, costMinor: 0, durationMin: 5 },
-      { templateCode: 'EMAIL-IN', description: 'Email received', count: 3, responses: 3, costMinor: 0, durationMin: 0 },
+      { templateCode: 'EMAIL-IN', description: 'Email received', count: 4, responses: 4, costMinor: 0, durationMin: 0 },
       { templateCode: 'EMAIL-OUT', description: 'Email sent', count: 5, responses: 0, costMinor: 0, durationMin: 0 },
     ])
     expect(cp1!.responsesByWeek).toEqual([
       { week: '2026-W45', responses: 2, newRespondents: 2, cumulativeRespondents: 2, responseRatePct: 40 },
-      { week: '2026-W46', responses: 2, newRespondents: 1, cumulativeRespondents: 3, responseRatePct: 60 },
+      { week: '2026-W46', responses: 3, newRespondents: 1, cumulativeRespondents: 3, responseRatePct: 60 },
     ])
     expect(cp1!.opportunities.map((o) => [o.description, o.status, o.estimatedMinor, o.calculatedMinor, o.wonMinor])).toEqual([
       ['Winter cod', 'in_progress', 400_000, 8_000, 0],
@@ -90,7 +91,7 @@ describeEachDialect('segment and campaign read models', (dialect) => {
     // The same totals straight from SQL.
     const db = f.database.db
     const targets = await sql<{ n: number }>`select count(distinct l.contact_no) as n from segment_lines l join segments s on s.no = l.segment_no where s.campaign_no = 'CP0001'`.execute(db)
-    const responders = await sql<{ n: number }>`select count(distinct contact_no) as n from interaction_log_entries where campaign_no = 'CP0001' and campaign_response = 1 and canceled = 0`.execute(db)
+    const responders = await sql<{ n: number }>`select count(distinct contact_no) as n from interaction_log_entries where campaign_no = 'CP0001' and campaign_response = 1 and canceled = 0 and contact_no in (select l.contact_no from segment_lines l join segments s on s.no = l.segment_no where s.campaign_no = 'CP0001')`.execute(db)
     expect([cp1!.totals.targets, cp1!.totals.respondents]).toEqual([Number(targets.rows[0]!.n), Number(responders.rows[0]!.n)])
   })
 })

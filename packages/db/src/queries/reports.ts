@@ -418,13 +418,30 @@ export async function listCampaignResponseDays(db: Executor): Promise<CampaignRe
     .select((eb) => ['campaign_no', day.as('day'), eb.fn.countAll<number>().as('n')])
     .groupBy(['campaign_no', day])
     .execute()
+  // Respondents count among the targets only, as in the campaign statistics (campaigns.totals): the contacts of
+  // linked segments not logged yet (or whose log was canceled) and the contacts of live non-response entries.
+  const targets = db
+    .selectFrom('segment_lines as l')
+    .innerJoin('segments as s', 's.no', 'l.segment_no')
+    .select(['s.campaign_no as campaign_no', 'l.contact_no as contact_no'])
+    .where('s.campaign_no', 'is not', null)
+    .where((eb) => eb.or([eb('s.logged_at', 'is', null), eb('s.log_canceled_at', 'is not', null)]))
+    .union(
+      db
+        .selectFrom('interaction_log_entries')
+        .select(['campaign_no', 'contact_no'])
+        .where('campaign_no', 'is not', null)
+        .where('canceled', '=', 0)
+        .where('campaign_response', '=', 0),
+    )
+    .as('t')
   const firsts = db
-    .selectFrom('interaction_log_entries')
-    .where('campaign_no', 'is not', null)
-    .where('canceled', '=', 0)
-    .where('campaign_response', '=', 1)
-    .select((eb) => ['campaign_no', 'contact_no', eb.fn.min('occurred_at').as('first_at')])
-    .groupBy(['campaign_no', 'contact_no'])
+    .selectFrom('interaction_log_entries as e')
+    .innerJoin(targets, (j) => j.onRef('t.campaign_no', '=', 'e.campaign_no').onRef('t.contact_no', '=', 'e.contact_no'))
+    .where('e.canceled', '=', 0)
+    .where('e.campaign_response', '=', 1)
+    .select((eb) => ['e.campaign_no', 'e.contact_no', eb.fn.min('e.occurred_at').as('first_at')])
+    .groupBy(['e.campaign_no', 'e.contact_no'])
     .as('f')
   const firstDay = sql<string>`substr(f.first_at, 1, 10)`
   const news = await db
