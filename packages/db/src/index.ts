@@ -25,7 +25,7 @@ export type { HistoryFilter, InteractionTotals } from './queries/interactions.ts
 export type { OpportunityFilter, ForecastRow } from './queries/opportunities.ts'
 export type { ContactListFilter, DuplicateKeys } from './queries/contacts.ts'
 export type { ChangeLogEntry } from './queries/change-log.ts'
-export { sql } from 'kysely'
+export { CompiledQuery, sql } from 'kysely'
 export type { Kysely, Transaction } from 'kysely'
 export type { PipelineCell, ClosedCell, CreatedCell, InteractionDayCell, StaleOpportunityRow, ContactCountRow } from './queries/reports.ts'
 export * as requestClaims from './queries/request-claims.ts'
