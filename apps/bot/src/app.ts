@@ -1,6 +1,7 @@
 import { App, type Receiver } from '@slack/bolt'
 import { register as registerClaimRequest } from './claim-request.ts'
 import { register as registerContactActions } from './actions/contact-actions.ts'
+import { register as registerMailReviewActions } from './actions/mail-review-actions.ts'
 import { register as registerCrmCommand } from './commands/crm-command.ts'
 import type { BotDeps } from './deps.ts'
 import { register as registerAppHome } from './events/app-home.ts'
@@ -23,6 +24,7 @@ export function createBotApp(deps: BotDeps, receiver?: Receiver): App {
   registerClaimRequest(app, deps)
   registerCrmCommand(app, deps)
   registerContactActions(app, deps)
+  registerMailReviewActions(app, deps)
   registerModalSubmissions(app, deps)
   registerLogShortcut(app, deps)
   registerAppHome(app, deps)

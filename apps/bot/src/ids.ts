@@ -8,6 +8,10 @@ export const ACTION_IDS = {
   newContact: 'contact_new',
   advanceOpportunity: 'opportunity_advance',
   closeOpportunity: 'opportunity_close',
+  mailAssign: 'mail_review_assign',
+  mailCreateContact: 'mail_review_create_contact',
+  mailDismiss: 'mail_review_dismiss',
+  mailShowList: 'mail_review_show',
 } as const
 
 export const SLASH_COMMAND = '/crm'
@@ -20,4 +24,6 @@ export const CALLBACK_IDS = {
   editContact: 'edit_contact_modal',
   advanceOpportunity: 'advance_opportunity_modal',
   closeOpportunity: 'close_opportunity_modal',
+  mailAssign: 'mail_assign_modal',
+  mailCreateContact: 'mail_create_contact_modal',
 } as const

@@ -1,6 +1,6 @@
-import { addSalesperson, createContact, mulberry32, silentLogger } from '@crm/core'
+import { addSalesperson, createContact, DEFAULT_FREE_MAIL_DOMAINS, logEmail, mulberry32, silentLogger, type CoreDeps } from '@crm/core'
 import { describe, expect, it } from 'vitest'
-import { logInteractionModal, newContactModal, newOpportunityModal } from '../src/blocks/modal-views.ts'
+import { logInteractionModal, mailAssignModal, mailCreateContactModal, newContactModal, newOpportunityModal } from '../src/blocks/modal-views.ts'
 import { ADMIN, postPayload, postSigned, runSlash, slashCommandBody, submission, useBot } from './harness.ts'
 
 const PREFIXES = [
@@ -8,6 +8,7 @@ const PREFIXES = [
   'contact edit CT000001', 'contact merge', 'contact erase', 'contact duplicates', 'log CT000001', 'log CT000001 CALL-OUT', 'interactions', 'interaction show',
   'opp new CT000001', 'opp next', 'opp close OP000001', 'opp list', 'opp forecast', 'segment new', 'segment add SG00001', 'segment refine SG00001', 'segment log SG00001',
   'campaign new', 'campaign respond CP0001', 'campaign stats', 'setup set', 'setup code add', 'salesperson add', 'me', 'me link', 'contakt', 'opp', 'segment', 'campaign',
+  'mail', 'mail unmatched', 'mail unmatched --all', 'mail assign 1', 'mail create-contact 1', 'mail dismiss', 'mail ingest', 'mail outbox', 'help mail',
 ]
 const FRAGMENTS = [
   '"', "'", '""', "''", '"unbalanced', "it's", '"a "b" c"', '\\"', '\\', '--', '--value', '--value 1e309', '--date 2026-02-30', '--duration -5', '--duration 99999999999999999999',
@@ -32,6 +33,17 @@ function randomText(random: () => number): string {
 
 const STACK = /\n\s+at |\.ts:\d+|node_modules|SqliteError|TypeError|RangeError|ReferenceError|SyntaxError|undefined is not|Cannot read prop/
 
+/** Emails that wait for review with hostile names and subjects; returns their ids. */
+async function seedReviewItems(core: CoreDeps, names: string[]): Promise<number[]> {
+  await addSalesperson(core, { id: 'test', isAdmin: true }, { code: 'ANNA', name: 'Anna', email: 'anna@team.example' })
+  const policy = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: [] }
+  for (const [i, name] of names.entries()) {
+    const received = { from: { address: 'anna@team.example' }, to: [{ address: `x${i}@gmail.com`, name }], cc: [], subject: `${name} `.repeat(3).trim() || 'x', date: '2026-11-16T09:12:00Z', messageId: `<fuzz${i}@x>`, attachments: [] }
+    await logEmail(core, policy, { received, authenticity: { passed: true, reason: 'dkim=pass' }, receivedAt: '2026-11-20T10:00:00Z' })
+  }
+  return (await core.database.db.selectFrom('mail_review_items').select('id').orderBy('id').execute()).map((r) => Number(r.id))
+}
+
 /** The first of Slack's Block Kit limits a message breaks, if any. */
 function overLimits(message: Record<string, any>): string | undefined {
   const blocks = (message.blocks ?? []) as Array<Record<string, any>>
@@ -55,6 +67,7 @@ describe('fuzzing /crm', () => {
     const admin = { id: 'test', isAdmin: true }
     await addSalesperson(core, admin, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
     await createContact(core, admin, { type: 'company', name: 'Hekla Útgerð ehf' })
+    expect(await seedReviewItems(core, ['<script>', '😀'.repeat(1500), 'Þ'.repeat(4000), '*bold* `code` <!channel>'])).toHaveLength(4)
     const random = mulberry32(20261203)
     const users = [ADMIN, 'UJANE', 'USTRANGER']
     const texts = Array.from({ length: 2000 }, () => randomText(random))
@@ -89,7 +102,11 @@ describe('fuzzing /crm', () => {
     const random = mulberry32(5)
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!
     const value = () => (random() < 0.15 ? '' : [pick(FRAGMENTS), pick(FRAGMENTS), pick(FRAGMENTS)].join(random() < 0.5 ? ' ' : ''))
-    const modals = [logInteractionModal(contact.no), logInteractionModal(undefined, 'x', { author: 'Gunnar' }), newContactModal(), newOpportunityModal(contact.no)] as Array<Record<string, any>>
+    const ids = await seedReviewItems(core, Array.from({ length: 40 }, (_, i) => `Jón ${i} <b>`))
+    expect(ids).toHaveLength(40)
+    const item = (id: number) => ({ id, address: 'x@gmail.com', name: '😀'.repeat(100), subject: 'Þ'.repeat(300) })
+    const modals = [logInteractionModal(contact.no), logInteractionModal(undefined, 'x', { author: 'Gunnar' }), newContactModal(), newOpportunityModal(contact.no),
+      mailAssignModal(item(pick(ids))), mailCreateContactModal(item(pick(ids))), mailAssignModal(item(999_999))] as Array<Record<string, any>>
     const problems: string[] = []
     const outcomes = { saved: 0, refused: 0 }
     for (let i = 0; i < 300; i++) {

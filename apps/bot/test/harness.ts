@@ -2,7 +2,8 @@ import { createHmac, randomUUID } from 'node:crypto'
 import type { AddressInfo, Server } from 'node:net'
 import { Writable } from 'node:stream'
 import { createCoreDeps } from '@crm/core'
-import { openDatabase, type CrmDatabase } from '@crm/db'
+import { openDatabase, type CrmDatabase, type DialectName } from '@crm/db'
+import { createTestDatabase } from '@crm/db/testing'
 import type { App } from '@slack/bolt'
 import { afterEach, beforeEach } from 'vitest'
 import { createBotApp } from '../src/app.ts'
@@ -42,12 +43,15 @@ export async function startBot(stub: SlackStub, database: CrmDatabase, env: Reco
   return { app, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`, logs, stop: async () => { await app.stop() } }
 }
 
-/** Per test: a fresh in-memory database, a Slack stub and the real Bolt app in HTTP mode on a free port. */
-export function useBot(): BotFixture {
+/**
+ * Per test: a fresh database (in-memory SQLite, or a throw-away PostgreSQL database), a Slack stub and the
+ * real Bolt app in HTTP mode on a free port.
+ */
+export function useBot(dialect: DialectName = 'sqlite'): BotFixture {
   const fixture = {} as BotFixture
   beforeEach(async () => {
     fixture.stub = await startSlackStub()
-    fixture.database = await openDatabase(':memory:')
+    fixture.database = dialect === 'sqlite' ? await openDatabase(':memory:') : await createTestDatabase(dialect)
     const bot = await startBot(fixture.stub, fixture.database)
     fixture.app = bot.app
     fixture.url = bot.url

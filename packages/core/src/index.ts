@@ -38,5 +38,5 @@ export { logEmail, cleanEmailSubject, hasForwardPrefix, emailReference, DEFAULT_
 export { claimRequest, releaseRequest, CLAIM_RETENTION_MS } from './requests/claims.ts'
 export * from './reports/segment-campaign-reports.ts'
 export { sendQueuedEmails, listOutbox, queueMailAck, retryDelaySeconds, MailSendError, OUTBOX_STATUSES, type MailTransport, type OutgoingMail, type SendPolicy, type SendQueuedEmailsResult, type OutboxItem, type MailAckFacts, type QueueMailAckInput } from './mail/outbox.ts'
-export { listMailReview, assignMailReview, createContactFromMailReview, dismissMailReview, type MailReviewItem, type MailReviewResult } from './mail/review.ts'
+export { listMailReview, countMailReview, assignMailReview, createContactFromMailReview, dismissMailReview, type MailReviewItem, type MailReviewResult } from './mail/review.ts'
 export { mailReviewCommands } from './commands/mail-review-commands.ts'

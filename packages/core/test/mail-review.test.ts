@@ -1,6 +1,6 @@
 import { describeEachDialect } from '@crm/db/testing'
 import { expect, it } from 'vitest'
-import { addSalesperson, assignMailReview, eraseContact, exportContactData, createContact, createContactFromMailReview, DEFAULT_FREE_MAIL_DOMAINS, dismissMailReview, listInteractions, listMailReview, logEmail, updateContact, type EmailFacts, type EmailLoggingPolicy } from '../src/index.ts'
+import { addSalesperson, assignMailReview, countMailReview, eraseContact, exportContactData, createContact, createContactFromMailReview, DEFAULT_FREE_MAIL_DOMAINS, dismissMailReview, listInteractions, listMailReview, logEmail, updateContact, type EmailFacts, type EmailLoggingPolicy } from '../src/index.ts'
 import { admin, countRows, domainError, useCore } from './builders.ts'
 
 async function expectDomainError(promise: Promise<unknown>, ...codes: string[]) {
@@ -38,6 +38,7 @@ describeEachDialect('mail review list', (dialect) => {
     await ingest()
     const items = await listMailReview(f.deps)
     expect(items).toEqual([expect.objectContaining({ address: 'jon@gmail.com', name: 'Jón Jónsson', direction: 'outbound', templateCode: 'EMAIL-OUT', subject: 'RE: Offer', salespersonCode: 'ANNA', status: 'waiting' })])
+    expect(await countMailReview(f.deps)).toBe(1)
   })
 
   it('lists the unmatched participants of a message that was logged for the others', async () => {
@@ -60,6 +61,7 @@ describeEachDialect('mail review list', (dialect) => {
     expect(again.userMessage).toBe(`Review item ${item!.id} (jon@gmail.com) was already assigned to ${person} on 2026-11-20 by test.`)
     expect(await listMailReview(f.deps)).toEqual([])
     expect(await countRows(f.database, 'interaction_log_entries')).toBe(1)
+    expect(await countMailReview(f.deps)).toBe(0)
     // The same message arriving again later does not reopen the item.
     await ingest()
     expect(await listMailReview(f.deps)).toEqual([])

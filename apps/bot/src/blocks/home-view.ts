@@ -8,13 +8,15 @@ export interface HomeData {
   openOpportunities: Opportunity[]
   recentInteractions: Interaction[]
   forecast: { month: string; currency: string; count: number; estimatedValue: number; calculatedValue: number }
+  /** Emails whose participants matched no contact and wait for a decision (the whole team's list). */
+  mailReviewWaiting?: number
 }
 
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } })
 const button = (text: string, actionId: string, value: string): Block => ({ type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value })
 const major = (value: number, currency: string) => `${currency} ${formatMoney(Math.round(value * 10 ** currencyDigits(currency)), currency)}`
 
-/** The App Home tab: this month's forecast, the user's open opportunities by stage with calculated values, recent interactions. */
+/** The App Home tab: the emails waiting for review, this month's forecast, the user's open opportunities by stage with calculated values, recent interactions. */
 export function homeView(data: HomeData): Block {
   const m = messages.home
   if (!data.salesperson) return { type: 'home', blocks: [{ type: 'header', text: { type: 'plain_text', text: m.title } }, section(messages.notLinked)] }
@@ -23,6 +25,9 @@ export function homeView(data: HomeData): Block {
     { type: 'context', elements: [{ type: 'mrkdwn', text: m.who(data.salesperson.code, escapeMrkdwn(data.salesperson.name)) }] },
     { type: 'actions', elements: [button(messages.buttons.newContact, ACTION_IDS.newContact, 'new')] },
   ]
+  if (data.mailReviewWaiting) {
+    blocks.push({ ...section(`:email: ${messages.mail.homeWaiting(data.mailReviewWaiting)}`), accessory: button(messages.mail.buttons.showList, ACTION_IDS.mailShowList, 'list') })
+  }
   const f = data.forecast
   blocks.push(section(`*${m.forecast(f.month)}*\n${m.forecastLine(f.count, major(f.estimatedValue, f.currency), major(f.calculatedValue, f.currency))}`))
   blocks.push({ type: 'divider' })

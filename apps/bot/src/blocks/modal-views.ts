@@ -69,10 +69,17 @@ export function newOpportunityModal(contactNo: string): Block {
 /** The contact fields the new and edit modals offer, by grammar option name. */
 export const CONTACT_MODAL_FIELDS = ['email', 'phone', 'mobile', 'job-title', 'city', 'country'] as const
 
-function contactFieldInputs(c?: Contact, typed: Record<string, string> = {}): Block[] {
+function contactFieldInputs(c?: Contact, typed: Record<string, string> = {}, fields: readonly (typeof CONTACT_MODAL_FIELDS)[number][] = CONTACT_MODAL_FIELDS): Block[] {
   const m = messages.modals.contact
   const initial: Record<(typeof CONTACT_MODAL_FIELDS)[number], string | null | undefined> = { email: c?.email, phone: c?.phone, mobile: c?.mobile, 'job-title': c?.jobTitle, city: c?.city, country: c?.countryCode }
-  return CONTACT_MODAL_FIELDS.map((f) => input(f, m.fields[f], text(typed[f] ?? initial[f]), true))
+  return fields.map((f) => input(f, m.fields[f], text(typed[f] ?? initial[f]), true))
+}
+
+/** A list of possible duplicates with what to do about them, as the new-contact modals show it. */
+function duplicatesWarning(duplicates: DuplicateCandidate[]): Block[] {
+  const m = messages.modals.contact
+  if (!duplicates.length) return []
+  return [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: *${m.duplicatesHeading}*\n${duplicates.slice(0, 5).map((d) => `• ${d.score}% ${escapeMrkdwn(d.contact.name)} \`${d.contact.no}\``).join('\n')}\n${m.duplicatesHint}` } }]
 }
 
 /** Metadata of a New contact modal whose duplicates the user has seen: saving again creates the contact. */
@@ -84,15 +91,54 @@ export const DUPLICATES_SEEN = 'duplicates-seen'
  */
 export function newContactModal(typed: Record<string, string> = {}, duplicates: DuplicateCandidate[] = []): Block {
   const m = messages.modals.contact
-  const warning = duplicates.length
-    ? [{ type: 'section', text: { type: 'mrkdwn', text: `:warning: *${m.duplicatesHeading}*\n${duplicates.slice(0, 5).map((d) => `• ${d.score}% ${escapeMrkdwn(d.contact.name)} \`${d.contact.no}\``).join('\n')}\n${m.duplicatesHint}` } }]
-    : []
   return modal(CALLBACK_IDS.newContact, m.newTitle, duplicates.length ? DUPLICATES_SEEN : '', [
-    ...warning,
+    ...duplicatesWarning(duplicates),
     input('type', m.type, select(['person', 'company'], typed.type ?? 'person')),
     input('name', m.name, text(typed.name)),
     input('company', m.company, text(typed.company), true, m.companyHint),
     ...contactFieldInputs(undefined, typed),
+  ])
+}
+
+/** What a review item's modals show about the email being decided, and keep in their private_metadata. */
+export interface MailReviewModalItem {
+  id: number
+  address: string
+  name: string | null
+  subject: string
+  /** Set in "Create contact" once its possible duplicates were shown: saving again creates the contact. */
+  duplicatesSeen?: boolean
+}
+
+function mailItemContext(item: MailReviewModalItem): Block {
+  const who = item.address ? messages.mail.item(escapeMrkdwn(item.address), escapeMrkdwn(item.name ?? messages.mail.noName), escapeMrkdwn(item.subject)) : ''
+  return { type: 'context', elements: [{ type: 'mrkdwn', text: `${messages.mail.itemId(item.id)} ${who}`.trim().slice(0, 2900) }] }
+}
+
+/** "Assign to contact" for a waiting email: the contact's number logs the email on it. */
+export function mailAssignModal(item: MailReviewModalItem): Block {
+  const m = messages.mail.assignModal
+  return modal(CALLBACK_IDS.mailAssign, m.title, JSON.stringify({ id: item.id, address: item.address, name: item.name, subject: item.subject }), [mailItemContext(item), input('contact', m.contact, text(), false, m.contactHint)])
+}
+
+/** The contact fields "Create contact" offers: the email is the participant's address. */
+export const MAIL_CONTACT_FIELDS = CONTACT_MODAL_FIELDS.filter((f) => f !== 'email')
+
+/**
+ * "Create contact" for a waiting email, with the name the email showed; given possible duplicates it comes
+ * back with them listed above what was typed, and saving again creates the contact anyway.
+ */
+export function mailCreateContactModal(item: MailReviewModalItem, typed: Record<string, string> = {}, duplicates: DuplicateCandidate[] = []): Block {
+  const m = messages.modals.contact
+  const metadata = JSON.stringify({ id: item.id, address: item.address, name: item.name, subject: item.subject, ...(duplicates.length ? { duplicatesSeen: true } : {}) })
+  return modal(CALLBACK_IDS.mailCreateContact, messages.mail.createModal.title, metadata, [
+    ...duplicatesWarning(duplicates),
+    mailItemContext(item),
+    input('type', m.type, select(['person', 'company'], typed.type ?? 'person')),
+    input('name', m.name, text(typed.name ?? item.name ?? item.address.split('@')[0])),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: messages.mail.createModal.email(escapeMrkdwn(item.address)) }] },
+    input('company', m.company, text(typed.company), true, m.companyHint),
+    ...contactFieldInputs(undefined, typed, MAIL_CONTACT_FIELDS),
   ])
 }
 

@@ -28,9 +28,10 @@ export function clip(text: string, max: number): string {
 }
 
 /** Every section is cut to Slack's 3,000 characters: echoed user input can be any length. */
-const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } })
+export const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text: clip(text, SECTION_MAX) } })
 const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, 150), emoji: true } })
-const button = (text: string, actionId: string, value: string, style?: 'primary'): Block => ({
+/** A button; `value` must stay under Slack's 2,000 characters. */
+export const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Block => ({
   type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}),
 })
 

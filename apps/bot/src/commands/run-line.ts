@@ -1,14 +1,35 @@
 import { randomBytes } from 'node:crypto'
-import { coreCommands, isDomainError, listInteractions, listOpportunities, runCommand, type CommandSpec, type CoreDeps, type ResultView } from '@crm/core'
+import { coreCommands, DomainError, isDomainError, listInteractions, listOpportunities, mailReviewCommands, runCommand, tokenize, type CommandSpec, type CoreDeps, type ResultView } from '@crm/core'
 import type { webApi } from '@slack/bolt'
 import { resolveActor } from '../actor.ts'
+import { mailReviewListMessage, type MailReviewListItem } from '../blocks/mail-review-blocks.ts'
 import { errorMessage, resultMessage, type ContactActivity, type SlackMessage } from '../blocks/result-blocks.ts'
 import type { BotDeps } from '../deps.ts'
 import { messages } from '../messages.ts'
 import { meCommands } from './me-commands.ts'
 
-/** The grammar the bot speaks: core's commands plus the Slack-only `me` commands. */
-export const botCommands: readonly CommandSpec[] = [...coreCommands, ...meCommands]
+/** The grammar the bot speaks: core's commands, the email review list, and the Slack-only `me` commands. */
+export const botCommands: readonly CommandSpec[] = [...coreCommands, ...mailReviewCommands, ...meCommands]
+
+/** Commands the shell has and Slack has not: they read local files or run the server's mail jobs. */
+const CLI_ONLY = ['mail ingest', 'mail outbox', 'mail send-outbox']
+
+/** The words of a command line; a line that cannot be split is left to the grammar to explain. */
+function wordsOf(line: string | string[]): string[] {
+  if (Array.isArray(line)) return line
+  try {
+    return tokenize(line)
+  } catch {
+    return []
+  }
+}
+
+/** The Slack message of a result: Block Kit of its own for the review list, else the common rendering. */
+async function messageFor(core: CoreDeps, view: ResultView, words: string[]): Promise<SlackMessage> {
+  const command = words.slice(0, 2).join(' ').toLowerCase()
+  if (command === 'mail unmatched' && view.kind === 'table') return mailReviewListMessage((view.data as { items: MailReviewListItem[] }).items)
+  return resultMessage(view, await activityFor(core, view))
+}
 
 /** The card's latest interactions and open opportunities, read through core. */
 async function activityFor(core: CoreDeps, view: ResultView): Promise<ContactActivity | undefined> {
@@ -29,9 +50,12 @@ export type RunOutcome =
  */
 export async function runForUser(deps: BotDeps, client: webApi.WebClient, userId: string, line: string | string[]): Promise<RunOutcome> {
   try {
+    const words = wordsOf(line)
+    const command = words.slice(0, 2).join(' ').toLowerCase()
+    if (CLI_ONLY.includes(command)) throw new DomainError('CLI_ONLY', messages.mail.cliOnly(command), { field: 'command' })
     const { actor, autoLinked } = await resolveActor(deps, client, userId)
     const view = await runCommand({ deps: deps.core, actor, source: 'slack' }, line, botCommands, messages.groups)
-    const message = resultMessage(view, await activityFor(deps.core, view))
+    const message = await messageFor(deps.core, view, words)
     if (autoLinked) message.blocks.unshift({ type: 'context', elements: [{ type: 'mrkdwn', text: messages.autoLinked(autoLinked.code, autoLinked.name) }] })
     return { ok: true, view, message }
   } catch (error) {

@@ -1,4 +1,4 @@
-import { findSalespersonFor, getForecast, listOpportunities, listRecentInteractions } from '@crm/core'
+import { countMailReview, findSalespersonFor, getForecast, listOpportunities, listRecentInteractions } from '@crm/core'
 import type { App } from '@slack/bolt'
 import { randomBytes } from 'node:crypto'
 import { homeView } from '../blocks/home-view.ts'
@@ -20,18 +20,20 @@ export function register(app: App, deps: BotDeps): void {
       const { actor } = await resolveActor(deps, client, event.user)
       const sp = actor.salespersonCode ? await findSalespersonFor(deps.core, { slackUserId: event.user }) : undefined
       const { month, from, to } = monthOf(deps.core.clock())
-      const [open, forecast, recent] = sp
+      const [open, forecast, recent, mailReviewWaiting] = sp
         ? await Promise.all([
             listOpportunities(deps.core, { salespersonCode: sp.code, status: 'open', limit: 50 }),
             getForecast(deps.core, { salespersonCode: sp.code, closeFrom: from, closeTo: to }),
             listRecentInteractions(deps.core, sp.code, 10),
+            countMailReview(deps.core),
           ])
-        : [{ opportunities: [] }, { currency: '', total: { count: 0, estimatedValue: 0, calculatedValue: 0 } }, []]
+        : [{ opportunities: [] }, { currency: '', total: { count: 0, estimatedValue: 0, calculatedValue: 0 } }, [], 0]
       const view = homeView({
         salesperson: sp ? { code: sp.code, name: sp.name } : undefined,
         openOpportunities: open.opportunities,
         recentInteractions: recent,
         forecast: { month, currency: forecast.currency, ...forecast.total },
+        mailReviewWaiting,
       })
       await client.views.publish({ user_id: event.user, view: view as never })
     } catch (error) {

@@ -1,5 +1,8 @@
 import type { App } from '@slack/bolt'
-import { CONTACT_MODAL_FIELDS, DUPLICATES_SEEN, newContactModal, noteWithSource, readModalValues } from '../blocks/modal-views.ts'
+import type { DuplicateCandidate } from '@crm/core'
+import { readMailReviewItem } from '../blocks/mail-review-blocks.ts'
+import { CONTACT_MODAL_FIELDS, DUPLICATES_SEEN, MAIL_CONTACT_FIELDS, mailCreateContactModal, newContactModal, noteWithSource, readModalValues } from '../blocks/modal-views.ts'
+import type { Block } from '../blocks/result-blocks.ts'
 import { releaseClaim } from '../claim-request.ts'
 import { runForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
@@ -15,6 +18,31 @@ function changedFields(metadata: string, values: Record<string, string>): string
   const { no, initial } = JSON.parse(metadata || '{}') as { no?: string; initial?: Record<string, string | null> }
   const changed = ['name', ...CONTACT_MODAL_FIELDS].flatMap((f) => ((values[f] ?? '') === (initial?.[f] ?? '') ? [] : [`--${f}`, values[f] ?? '']))
   return ['contact', 'edit', no ?? '', ...changed]
+}
+
+/** `mail create-contact` for a review item: the type, the name and the fields typed into its modal. */
+function mailCreateContactWords(metadata: string, v: Record<string, string>): string[] {
+  const { id } = readMailReviewItem(metadata)
+  return ['mail', 'create-contact', String(id), '--type', v.type ?? 'person', ...options(v, ['name', 'company', ...MAIL_CONTACT_FIELDS])]
+}
+
+/**
+ * Modals that look for possible duplicates before their first save: the command line of the check (none once
+ * the user has seen the duplicates) and the same modal again with the duplicates listed above what was typed.
+ */
+const DUPLICATE_CHECKS: Record<string, { check: (metadata: string, v: Record<string, string>) => string[] | undefined; again: (metadata: string, v: Record<string, string>, duplicates: DuplicateCandidate[]) => Block }> = {
+  [CALLBACK_IDS.newContact]: {
+    check: (metadata, v) => (metadata === DUPLICATES_SEEN ? undefined : ['contact', 'add', v.type ?? '', '--check', ...options(v, ['company', ...CONTACT_MODAL_FIELDS]), '--', v.name ?? '']),
+    again: (_, v, duplicates) => newContactModal(v, duplicates),
+  },
+  [CALLBACK_IDS.mailCreateContact]: {
+    check: (metadata, v) => {
+      const item = readMailReviewItem(metadata)
+      if (item.duplicatesSeen) return undefined
+      return ['contact', 'add', v.type ?? 'person', '--check', ...options({ ...v, ...(item.address ? { email: item.address } : {}) }, ['company', ...CONTACT_MODAL_FIELDS]), '--', v.name ?? '']
+    },
+    again: (metadata, v, duplicates) => mailCreateContactModal(readMailReviewItem(metadata), v, duplicates),
+  },
 }
 
 /**
@@ -34,16 +62,19 @@ export function register(app: App, deps: BotDeps): void {
     [CALLBACK_IDS.editContact, (metadata, v) => changedFields(metadata, v), 'name'],
     [CALLBACK_IDS.advanceOpportunity, (no, v) => ['opp', 'next', no, ...options(v, ['quote', 'note'])], 'note'],
     [CALLBACK_IDS.closeOpportunity, (no, v) => ['opp', 'close', no, v.outcome ?? '', ...(v.code ? [v.code] : []), ...options(v, ['note'])], 'code'],
+    [CALLBACK_IDS.mailAssign, (metadata, v) => ['mail', 'assign', String(readMailReviewItem(metadata).id), v.contact ?? ''], 'contact'],
+    [CALLBACK_IDS.mailCreateContact, mailCreateContactWords, 'name'],
   ]
   for (const [callbackId, toWords, fallbackBlock] of submissions) {
     app.view(callbackId, async ({ ack, view, body, client, context }) => {
       const values = readModalValues(view.state as Parameters<typeof readModalValues>[0])
-      if (callbackId === CALLBACK_IDS.newContact && view.private_metadata !== DUPLICATES_SEEN) {
+      const checkWords = DUPLICATE_CHECKS[callbackId]?.check(view.private_metadata, values)
+      if (checkWords) {
         // First save: check for possible duplicates and show them before anything is stored.
-        const checked = await runForUser(deps, client, body.user.id, toWords(view.private_metadata, { ...values, check: 'true' }))
+        const checked = await runForUser(deps, client, body.user.id, checkWords)
         if (checked.ok && checked.view.kind === 'duplicates' && checked.view.duplicates.length) {
           await releaseClaim(context)
-          await ack({ response_action: 'update', view: newContactModal(values, checked.view.duplicates) as never })
+          await ack({ response_action: 'update', view: DUPLICATE_CHECKS[callbackId]!.again(view.private_metadata, values, checked.view.duplicates) as never })
           return
         }
       }

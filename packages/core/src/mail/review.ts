@@ -60,6 +60,11 @@ export async function listMailReview(deps: CoreDeps, options: { all?: boolean; l
   return (await mailReview.list(deps.database.db, options)).map(toItem)
 }
 
+/** How many participants wait for a decision (counted in the database, for a badge such as App Home's). */
+export async function countMailReview(deps: CoreDeps): Promise<number> {
+  return mailReview.countWaiting(deps.database.db)
+}
+
 function parseId(id: string | number): number {
   const n = typeof id === 'number' ? id : Number(String(id).trim().replace(/^#/, ''))
   if (!Number.isInteger(n) || n < 1) throw invalidField('id', `The review item id is a whole number from the list, not "${id}".`, 'mail assign 12 CT000002')
