@@ -31,6 +31,8 @@ export async function main(env: NodeJS.ProcessEnv): Promise<{ stop: () => Promis
 }
 
 if (import.meta.main) {
+  // `npm start -w apps/bot` runs in apps/bot: relative paths (the default ./data/crm.sqlite) mean where npm was run.
+  if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD)
   const bot = await main(process.env)
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void bot.stop().then(() => process.exit(0)))
 }

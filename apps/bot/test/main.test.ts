@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -45,5 +45,24 @@ describe('node apps/bot/src/main.ts', () => {
     expect(res.status).toBe(200)
     const answer = (await stub.waitFor((r) => r.path === responsePath)).body
     expect(JSON.stringify(answer.blocks)).toContain('Hekla ehf')
+  })
+
+  it('run by `npm start -w apps/bot` (in apps/bot), opens the default database where npm was run (INIT_CWD)', async () => {
+    stub = await startSlackStub()
+    dir = mkdtempSync(join(tmpdir(), 'crm-bot-'))
+    child = spawn(process.execPath, [main], {
+      cwd: resolve(import.meta.dirname, '..'),
+      env: { PATH: process.env.PATH, INIT_CWD: dir, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, PORT: '0', SLACK_API_URL: `${stub.url}/api` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const lines = createInterface({ input: child.stdout! })
+    await new Promise<void>((resolveStart, reject) => {
+      child!.once('exit', (code) => reject(new Error(`the bot exited with ${code}`)))
+      lines.on('line', (line) => {
+        if ((JSON.parse(line) as Record<string, unknown>).event === 'started') resolveStart()
+      })
+    })
+    expect(existsSync(join(dir, 'data', 'crm.sqlite'))).toBe(true)
+    expect(existsSync(resolve(import.meta.dirname, '..', 'data', 'crm.sqlite'))).toBe(false)
   })
 })

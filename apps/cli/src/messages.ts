@@ -89,6 +89,7 @@ export const messages = {
     envFileUnreadable: (file: string, reason: string) => `${file} cannot be read: ${reason}`,
     badEvery: (text: string) => `CRM_REPORTS_EVERY_MINUTES is a whole number of minutes (1-10080), not "${text}". Example: CRM_REPORTS_EVERY_MINUTES=60`,
     invalid: 'crm start: the settings cannot be used:',
+    partProblem: (label: string, problem: string) => `${label}: ${problem}`,
     nothing: (envFile: string | undefined) =>
       `crm start: nothing to run: no part is configured${envFile ? ` (read ${envFile} and the environment)` : ' (no .env file here; read the environment only)'}. Set, for each part you want:`,
     missingLine: (label: string, missing: string[], doc: string, partly: boolean) =>

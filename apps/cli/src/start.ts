@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline'
 import { parseEnv } from 'node:util'
 import type { CommandSpec } from '@crm/core'
 import { DEFAULT_DATABASE_URL, openDatabase, parseDatabaseUrl, redactUrl } from '@crm/db'
-import { readSenderConfig } from '@crm/mail-ingest'
+import { readBotConfig } from '@crm/bot'
+import { readMailIngestConfig, readSenderConfig } from '@crm/mail-ingest'
 import type { CliIo } from './io.ts'
 import { messages } from './messages.ts'
 import { canHoldSite } from './site-folder.ts'
@@ -125,8 +126,16 @@ export function readStartConfig(argv: string[], processEnv: NodeJS.ProcessEnv, c
     if (missing.length) disabled.push({ part, missing, partly: part.keys.some((k) => has(env, k)) })
     else enabled.push(part)
   }
-  // The sender's settings are checked here, so a bad one stops the start instead of a restart loop.
-  if (enabled.some((p) => p.name === 'sender')) problems.push(...readSenderConfig(env).problems)
+  // Each enabled part's settings are checked here, so a bad one stops the start with every problem listed,
+  // instead of a child that exits at once and is restarted forever.
+  const partProblems = (name: PartSpec['name'], found: string[]) => problems.push(...found.map((p) => m.partProblem(PARTS.find((x) => x.name === name)!.label, p)))
+  for (const part of enabled) {
+    if (part.name === 'bot') {
+      const bot = readBotConfig(env)
+      if (!bot.ok) partProblems('bot', bot.problems)
+    } else if (part.name === 'ingester') partProblems('ingester', readMailIngestConfig(env).problems)
+    else if (part.name === 'sender') partProblems('sender', readSenderConfig(env).problems)
+  }
   return {
     env,
     envFile,

@@ -3,8 +3,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { createHmac, randomUUID } from 'node:crypto'
 import { backoffSeconds, readStartConfig, runStart, swapInBuild } from '../src/start.ts'
-import { tempSqliteUrl } from './run-cli.ts'
+import { startSlackStub } from '../../bot/test/slack-stub.ts'
+import { crm, tempSqliteUrl } from './run-cli.ts'
 
 const bin = join(import.meta.dirname, '..', 'bin', 'crm.js')
 
@@ -82,6 +84,66 @@ describe('crm start', () => {
       tmp.cleanup()
     }
   })
+
+  it('refuses bad bot and ingester settings before starting anything, listing each under its part', async () => {
+    const tmp = tempSqliteUrl()
+    try {
+      const { out, io } = capture({
+        DATABASE_URL: tmp.url, SLACK_BOT_TOKEN: 'abc', SLACK_SIGNING_SECRET: 's', PORT: 'x',
+        IMAP_HOST: 'imap.example.com', IMAP_PORT: 'imap', IMAP_USER: 'log', IMAP_PASSWORD: 'p', MAIL_AUTHSERV_IDS: 'mx.example.com',
+      })
+      expect(await runStart([], io, new AbortController().signal, tmp.dir)).toBe(1)
+      expect(out.stderr).toContain('crm start: the settings cannot be used:')
+      expect(out.stderr).toContain('  - Slack bot: SLACK_BOT_TOKEN must be a bot token starting with xoxb-.')
+      expect(out.stderr).toContain('  - Slack bot: PORT must be a port number (0-65535), not "x".')
+      expect(out.stderr).toMatch(/ {2}- mail ingester: IMAP_PORT .*"imap"/)
+      expect(out.stdout).not.toMatch(/running/)
+    } finally {
+      tmp.cleanup()
+    }
+  })
+
+  it('runs the Slack bot in HTTP mode: a signed /crm command gets its answer at the response_url', async () => {
+    const tmp = tempSqliteUrl()
+    const stub = await startSlackStub()
+    const port = await closedPort()
+    expect((await crm(['contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--email', 'thora@hekla.is'], { DATABASE_URL: tmp.url })).code).toBe(0)
+    const secret = 'start-test-secret'
+    const child = spawn(process.execPath, [bin, 'start'], {
+      cwd: tmp.dir,
+      env: { PATH: process.env.PATH, DATABASE_URL: tmp.url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, PORT: String(port), SLACK_API_URL: `${stub.url}/api/` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+    try {
+      const deadline = Date.now() + 60_000
+      while (!/"event":"started"/.test(output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+      expect(output).toMatch(/running Slack bot/)
+      const triggerId = randomUUID()
+      const body = new URLSearchParams({
+        team_id: 'T1', channel_id: 'C1', user_id: 'UREADER', user_name: 'reader', command: '/crm', text: 'contact find þóra',
+        api_app_id: 'A1', response_url: `${stub.url}/response/${triggerId}`, trigger_id: triggerId,
+      }).toString()
+      const timestamp = Math.floor(Date.now() / 1000)
+      const signature = 'v0=' + createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')
+      const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST', body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+      })
+      expect(res.status).toBe(200)
+      const answer = await stub.waitFor((r) => r.path === `/response/${triggerId}`, 30_000)
+      expect(JSON.stringify(answer.body)).toContain('Þóra Guðmundsdóttir')
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await stub.close()
+      tmp.cleanup()
+    }
+  }, 90_000)
 
   it('backs off 1, 2, 4 ... seconds, at most five minutes', () => {
     expect([1, 2, 3, 4, 10, 20].map(backoffSeconds)).toEqual([1, 2, 4, 8, 300, 300])

@@ -49,4 +49,9 @@ async function start(): Promise<number> {
   return 0
 }
 
-if (import.meta.main) process.exitCode = await start()
+if (import.meta.main) {
+  // `npm start -w @crm/mail-ingest` runs in apps/mail-ingest: relative paths (the default ./data/crm.sqlite,
+  // IMAP_ACCESS_TOKEN_FILE) mean where npm was run.
+  if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD)
+  process.exitCode = await start()
+}

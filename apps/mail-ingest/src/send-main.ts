@@ -47,4 +47,8 @@ async function start(): Promise<number> {
   return 0
 }
 
-if (import.meta.main) process.exitCode = await start()
+if (import.meta.main) {
+  // As the ingester: relative paths mean where npm was run, not the workspace folder npm runs scripts in.
+  if (process.env.INIT_CWD) process.chdir(process.env.INIT_CWD)
+  process.exitCode = await start()
+}
