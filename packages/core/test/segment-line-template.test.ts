@@ -59,7 +59,7 @@ describeEachDialect('a segment line with its own template', (dialect) => {
     }
     expect(await refused('segment line SG00001 CT000002 --template NOPE')).toContain('There is no interaction template NOPE. Templates: ')
     expect(await refused('segment line SG00001 CT000099 --template LETTER')).toBe('CT000099 is not in segment SG00001. See its contacts with: segment contacts SG00001')
-    expect(await refused('segment line SG00001 CT000002')).toContain('Give the template this contact is logged with')
+    expect(await refused('segment line SG00001 CT000002')).toContain('Give the template (--template) or language (--language) this contact is logged with')
     await run('segment log SG00001 EMAIL-OUT "Offer"')
     expect(await refused('segment line SG00001 CT000002 --template LETTER')).toContain('has been logged, so its contacts are fixed')
   })

@@ -176,6 +176,8 @@ export interface InteractionLogEntryTable {
   canceled_at: string | null
   created_at: string
   created_by: string | null
+  /** The language of the segment variant the entry was logged with (migration 0011); null for the default. */
+  language_code: string | null
 }
 
 export interface SalesCycleTable {
@@ -277,6 +279,8 @@ export interface SegmentTable {
   campaign_no: string | null
   template_code: string | null
   subject: string | null
+  /** The email body of the segment's default content (migration 0011); null sends the subject as text. */
+  body: string | null
   created_at: string
   created_by: string | null
   logged_at: string | null
@@ -294,6 +298,16 @@ export interface SegmentLineTable {
   added_at: string
   /** The template this line is logged with instead of the segment's (migration 0009); null for the segment's. */
   template_code: string | null
+  /** The language this line is logged in instead of its contact's (migration 0011); null for the contact's. */
+  language_code: string | null
+}
+
+/** One language variant of a segment's email content (migration 0011): a lower-case language code. */
+export interface SegmentLanguageTable {
+  segment_no: string
+  language_code: string
+  subject: string
+  body: string | null
 }
 
 export interface SegmentStepTable {
@@ -321,6 +335,7 @@ export interface SegmentRemovedLineTable {
   added_by_step: number | null
   added_at: string
   template_code: string | null
+  language_code: string | null
 }
 
 export interface SavedSegmentCriteriaTable {
@@ -422,6 +437,7 @@ export interface Database {
   campaigns: CampaignTable
   segments: SegmentTable
   segment_lines: SegmentLineTable
+  segment_languages: SegmentLanguageTable
   segment_steps: SegmentStepTable
   segment_removed_lines: SegmentRemovedLineTable
   saved_segment_criteria: SavedSegmentCriteriaTable
@@ -461,6 +477,7 @@ export type CampaignRow = Selectable<CampaignTable>
 export type CampaignStatusRow = Selectable<CampaignStatusTable>
 export type SegmentRow = Selectable<SegmentTable>
 export type SegmentStepRow = Selectable<SegmentStepTable>
+export type SegmentLanguageRow = Selectable<SegmentLanguageTable>
 export type SavedSegmentCriteriaRow = Selectable<SavedSegmentCriteriaTable>
 export type EmailOutboxRow = Selectable<EmailOutboxTable>
 export type MailAckRow = Selectable<MailAckTable>

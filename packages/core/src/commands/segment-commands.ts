@@ -13,8 +13,11 @@ import {
   refineSegment,
   removeContactFromSegment,
   removeFromSegment,
+  removeSegmentLanguage,
   saveSegmentCriteria,
-  setSegmentLineTemplate,
+  saveSegmentLanguage,
+  setSegmentContent,
+  setSegmentLine,
   undoSegmentStep,
   type Expand,
   type SegmentStep,
@@ -44,10 +47,18 @@ function stepText(s: SegmentStep): string {
   return `${s.seq}. ${s.action} ${s.criteria}${opts ? ` (${opts})` : ''}: +${s.added} -${s.removed}${s.undone ? ' [undone]' : ''}`
 }
 
+/** The start of an email body on one line, for a record field (the whole body is in --json). */
+function preview(body: string | null): string | null {
+  if (body === null) return null
+  const flat = body.replace(/\s+/g, ' ').trim()
+  return [...flat].length > 80 ? `${[...flat].slice(0, 79).join('')}…` : flat
+}
+
 async function segmentView(ctx: CommandContext, no: string, notice?: string): Promise<ResultView> {
   const d = await getSegmentDetails(ctx.deps, no)
   const s = d.segment
   const part = (rows: Array<{ code: string | null; count: number }>) => rows.map((r) => `${r.code ?? '-'} ${r.count}`).join(', ') || null
+  const variants = d.content.languages.flatMap((v): Array<[string, string | null]> => [[`Subject (${v.languageCode})`, v.subject], [`Body (${v.languageCode})`, preview(v.body)]])
   return {
     kind: 'record',
     title: `${notice ? `${notice}\n` : ''}${s.no}  ${s.description}`,
@@ -61,6 +72,10 @@ async function segmentView(ctx: CommandContext, no: string, notice?: string): Pr
       ['By industry', part(d.composition.industry)],
       ['By country', part(d.composition.country)],
       ['By relation', part(d.composition.relation)],
+      ['By language', part(d.composition.language)],
+      ['Subject', d.content.subject],
+      ['Body', preview(d.content.body)],
+      ...variants,
       ['Steps', d.steps.map(stepText).join('; ') || null],
     ],
     data: d,
@@ -173,8 +188,9 @@ export const segmentCommands: CommandSpec[] = [
           { key: 'countryCode', label: 'Country' },
           { key: 'salespersonCode', label: 'Salesperson' },
           { key: 'templateCode', label: 'Template' },
+          { key: 'languageCode', label: 'Language' },
         ],
-        rows: r.contacts.map((c) => ({ no: c.no, name: c.name, companyName: c.companyName, city: c.city, countryCode: c.countryCode, salespersonCode: c.salespersonCode, templateCode: c.templateCode ?? '' })),
+        rows: r.contacts.map((c) => ({ no: c.no, name: c.name, companyName: c.companyName, city: c.city, countryCode: c.countryCode, salespersonCode: c.salespersonCode, templateCode: c.templateCode ?? '', languageCode: c.languageCode ?? '' })),
         ...(r.hasMore ? { footer: `More: segment contacts ${r.segmentNo} --offset ${r.offset + r.contacts.length}` } : {}),
         data: r,
       }
@@ -276,15 +292,16 @@ export const segmentCommands: CommandSpec[] = [
   {
     path: ['segment', 'log'],
     summary: 'Log an interaction for every contact of the segment (emails are queued for sending)',
-    args: [{ name: 'segment', description: 'segment number', required: true }, { name: 'template', description: 'interaction template, e.g. EMAIL-OUT', required: true }, { name: 'subject', description: 'subject', required: true, rest: true }],
+    args: [{ name: 'segment', description: 'segment number', required: true }, { name: 'template', description: 'interaction template, e.g. EMAIL-OUT', required: true }, { name: 'subject', description: 'default subject (default the segment\'s, else its description)', rest: true }],
     options: [
       { name: 'date', type: 'string', description: 'when: YYYY-MM-DD or "YYYY-MM-DD HH:MM" (default now)' },
       { name: 'follow-up', type: 'bool', description: 'also create a follow-up segment with the same contacts' },
     ],
-    examples: ['segment log SG00001 EMAIL-OUT "Autumn offer" --follow-up', 'segment log SG00001 LETTER "Catalogue 2027"'],
+    examples: ['segment log SG00001 EMAIL-OUT "Autumn offer" --follow-up', 'segment log SG00001 LETTER "Catalogue 2027"', 'segment log SG00001 EMAIL-OUT'],
+    notes: ['Each line gets the subject (and its email the body) of the segment\'s variant for its language (segment language), else the default ones (segment content).'],
     access: 'write',
     async run(ctx, input) {
-      const r = await logSegment(ctx.deps, ctx.actor, { no: input.args.segment!, templateCode: input.args.template!, subject: input.args.subject!, ...(str(input, 'date') ? { date: str(input, 'date')! } : {}), followUp: input.options['follow-up'] === true })
+      const r = await logSegment(ctx.deps, ctx.actor, { no: input.args.segment!, templateCode: input.args.template!, ...(input.args.subject !== undefined ? { subject: input.args.subject } : {}), ...(str(input, 'date') ? { date: str(input, 'date')! } : {}), followUp: input.options['follow-up'] === true })
       const parts = [`Logged ${r.logged} ${r.templateCode} interaction(s) for segment ${r.segment.no}`]
       if (r.queued) parts.push(`${r.queued} email(s) queued for sending`)
       if (r.followUp) parts.push(`follow-up segment ${r.followUp.no} with ${r.followUp.lines} contact(s)`)
@@ -293,16 +310,61 @@ export const segmentCommands: CommandSpec[] = [
   },
   {
     path: ['segment', 'line'],
-    summary: 'Log one contact of the segment with another template than the segment\'s',
+    summary: 'Log one contact of the segment with another template than the segment\'s, or in another language than the contact\'s',
     args: [{ name: 'segment', description: 'segment number', required: true }, { name: 'contact', description: 'contact number', required: true }],
-    options: [{ name: 'template', type: 'string', description: 'interaction template for this contact ("" for the segment\'s)' }],
-    examples: ['segment line SG00001 CT000002 --template LETTER', 'segment line SG00001 CT000002 --template ""'],
+    options: [
+      { name: 'template', type: 'string', description: 'interaction template for this contact ("" for the segment\'s)' },
+      { name: 'language', type: 'string', description: 'language of this contact\'s email, e.g. en ("" for the contact\'s)' },
+    ],
+    examples: ['segment line SG00001 CT000002 --template LETTER', 'segment line SG00001 CT000002 --language en', 'segment line SG00001 CT000002 --template "" --language ""'],
     access: 'write',
     async run(ctx, input) {
       const template = str(input, 'template')
-      if (template === undefined) throw invalidField('template', 'Give the template this contact is logged with, or "" for the segment\'s.', `segment line ${input.args.segment!.toUpperCase()} ${input.args.contact!.toUpperCase()} --template LETTER`)
-      const r = await setSegmentLineTemplate(ctx.deps, ctx.actor, { no: input.args.segment!, contactNo: input.args.contact!, templateCode: template })
-      return messageView(r.templateCode ? `${r.contactNo} is logged with ${r.templateCode} in segment ${r.segment.no}.` : `${r.contactNo} is logged with the segment's template in ${r.segment.no}.`, r)
+      const language = str(input, 'language')
+      const r = await setSegmentLine(ctx.deps, ctx.actor, { no: input.args.segment!, contactNo: input.args.contact!, ...(template !== undefined ? { templateCode: template } : {}), ...(language !== undefined ? { languageCode: language } : {}) })
+      const parts: string[] = []
+      if (r.templateCode !== undefined) parts.push(r.templateCode ? `with ${r.templateCode}` : 'with the segment\'s template')
+      if (r.languageCode !== undefined) parts.push(r.languageCode ? `in ${r.languageCode}` : 'in the contact\'s language')
+      return messageView(`${r.contactNo} is logged ${parts.join(' and ')} in segment ${r.segment.no}.`, r)
+    },
+  },
+  {
+    path: ['segment', 'content'],
+    summary: 'The subject and body of the segment\'s emails (for lines whose language has no variant)',
+    args: [{ name: 'segment', description: 'segment number', required: true }],
+    options: [
+      { name: 'subject', type: 'string', description: 'default subject ("" clears: the log\'s subject, else the description)' },
+      { name: 'body', type: 'string', description: 'default body text, lines kept ("" clears: the subject is sent as the text)' },
+    ],
+    examples: ['segment content SG00001 --subject "Autumn offer" --body "Fresh cod and haddock this week."', 'segment content SG00001 --body ""'],
+    access: 'write',
+    async run(ctx, input) {
+      const r = await setSegmentContent(ctx.deps, ctx.actor, { no: input.args.segment!, ...(str(input, 'subject') !== undefined ? { subject: str(input, 'subject')! } : {}), ...(str(input, 'body') !== undefined ? { body: str(input, 'body')! } : {}) })
+      return segmentView(ctx, r.segment.no, `Set the email content of ${r.segment.no}.`)
+    },
+  },
+  {
+    path: ['segment', 'language'],
+    summary: 'A language variant of the segment\'s emails: subject and body for lines in that language',
+    args: [{ name: 'segment', description: 'segment number', required: true }, { name: 'language', description: 'language code, e.g. is, ru, pt-br', required: true }],
+    options: [
+      { name: 'subject', type: 'string', description: 'subject in that language (needed for a new variant)' },
+      { name: 'body', type: 'string', description: 'body text in that language, lines kept ("" for none: the subject is sent as the text)' },
+      { name: 'remove', type: 'bool', description: 'remove the variant: its lines get the default content' },
+    ],
+    examples: ['segment language SG00001 is --subject "Haustilboð" --body "Ferskur þorskur og ýsa í þessari viku."', 'segment language SG00001 ru --subject "Осеннее предложение"', 'segment language SG00001 ru --remove'],
+    notes: ['A line is in its own language (segment line --language), else its contact\'s (contact edit --language).'],
+    access: 'write',
+    async run(ctx, input) {
+      const no = input.args.segment!
+      const languageCode = input.args.language!
+      if (input.options.remove === true) {
+        if (str(input, 'subject') !== undefined || str(input, 'body') !== undefined) throw invalidField('remove', '--remove takes no --subject or --body.', `segment language ${no.toUpperCase()} ${languageCode} --remove`)
+        const r = await removeSegmentLanguage(ctx.deps, ctx.actor, { no, languageCode })
+        return segmentView(ctx, r.segment.no, `Removed the ${r.languageCode} variant of ${r.segment.no}; its lines get the default content.`)
+      }
+      const r = await saveSegmentLanguage(ctx.deps, ctx.actor, { no, languageCode, ...(str(input, 'subject') !== undefined ? { subject: str(input, 'subject')! } : {}), ...(str(input, 'body') !== undefined ? { body: str(input, 'body')! } : {}) })
+      return segmentView(ctx, r.segment.no, `${r.created ? 'Added' : 'Changed'} the ${r.languageCode} variant of ${r.segment.no}.`)
     },
   },
   {

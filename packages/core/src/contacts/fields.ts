@@ -94,8 +94,7 @@ export async function validateContactFields(db: Executor, input: ContactFields):
           if (!/^[A-Z]{2}$/.test(value)) throw invalidField(label, `"${value}" is not a two-letter ISO country code.`, '--country IS')
           break
         case 'languageCode':
-          value = value.toLowerCase()
-          if (!isLanguageCode(value)) throw invalidField(label, `"${value}" is not a language code. Use an ISO 639 code such as is, en, ru, de or pt-br.`, '--language is')
+          value = parseLanguageCode(value, label, '--language is')
           break
         case 'salespersonCode': {
           value = value.toUpperCase()
@@ -137,6 +136,16 @@ async function validateCompanySize(db: Executor, key: 'employees' | 'annualReven
 }
 
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' })
+
+/**
+ * A language code as contacts store it (lower case, e.g. is, pt-br), or an INVALID_FIELD error naming the field:
+ * the one check for every language code a user types (contacts, segment variants and lines).
+ */
+export function parseLanguageCode(raw: string, field: string, example: string): string {
+  const value = raw.trim().toLowerCase()
+  if (!isLanguageCode(value)) throw invalidField(field, `"${value}" is not a language code. Use an ISO 639 code such as is, en, ru, de or pt-br.`, example)
+  return value
+}
 
 /** True for a well-formed language tag whose language ICU knows (is, en, pt-BR), false for "xx" or "english". */
 export function isLanguageCode(value: string): boolean {

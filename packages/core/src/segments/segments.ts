@@ -5,7 +5,8 @@ import { contacts, interactions, numberSeries, salespeople, segments as segmentQ
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { parseDateTime } from '../dates.ts'
-import { cleanText } from '../text/normalize.ts'
+import { cleanMultilineText, cleanText } from '../text/normalize.ts'
+import { parseLanguageCode } from '../contacts/fields.ts'
 import { parseSegmentFilter } from './filter.ts'
 import { joinWords, tokenize } from '../commands/tokenize.ts'
 
@@ -34,6 +35,19 @@ export interface SegmentStep {
   at: string
   actor: string | null
   undone: boolean
+}
+
+/** A segment's email content: the default subject and body, and a variant per language code. */
+export interface SegmentContent {
+  subject: string | null
+  body: string | null
+  languages: SegmentLanguageVariant[]
+}
+
+export interface SegmentLanguageVariant {
+  languageCode: string
+  subject: string
+  body: string | null
 }
 
 export interface StepOptions {
@@ -267,7 +281,8 @@ function splitTerms(text: string): string[] {
 export interface LogSegmentInput {
   no: string
   templateCode: string
-  subject: string
+  /** The default subject (kept as the segment's); without it the segment's subject, else its description. */
+  subject?: string
   /** When the communication happened (default now). */
   date?: string
   /** Create a follow-up segment with the same contacts. */
@@ -276,8 +291,9 @@ export interface LogSegmentInput {
 
 /**
  * Logs one interaction per line with the template (and the segment's campaign), in one transaction and a few
- * set-based statements; an email template queues one message per line with an address. Optionally creates a
- * follow-up segment with the same contacts.
+ * set-based statements; an email template queues one message per line with an address. Each line gets the
+ * subject (and its email the body) of the segment's variant for the line's language (the line's own, else its
+ * contact's), else the default ones. Optionally creates a follow-up segment with the same contacts.
  */
 export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegmentInput) {
   const now = deps.clock().toISOString()
@@ -289,7 +305,7 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
       const known = (await interactions.listTemplates(trx)).map((t) => t.code)
       throw invalidField('template', `There is no interaction template ${key(input.templateCode)}. Templates: ${known.join(', ')}.`, `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
     }
-    const subject = cleanText(input.subject)
+    const subject = input.subject === undefined ? (segment.subject ?? segment.description) : checkSubject(input.subject, 'subject', `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
     if (!subject) throw invalidField('subject', 'Give the subject of what was sent or said.', `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
     // Contacts privacy blocked or erased since they were added are skipped (and take no number).
     const lines = await segmentQueries.countLoggableLines(trx, segment.no)
@@ -302,6 +318,7 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
       numbering,
       template: { code: template.code },
       subject,
+      body: segment.body,
       campaignNo: segment.campaign_no,
       salespersonCode: segment.salesperson_code,
       currency,
@@ -326,19 +343,127 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
  * Makes a contact's lines in a segment log with another template than the segment's (an empty code goes back to
  * the segment's): e.g. a letter to the one contact without an email address. Only while the segment is open.
  */
-export async function setSegmentLineTemplate(deps: CoreDeps, _actor: Actor, input: { no: string; contactNo: string; templateCode: string }) {
+export async function setSegmentLineTemplate(deps: CoreDeps, actor: Actor, input: { no: string; contactNo: string; templateCode: string }) {
+  const r = await setSegmentLine(deps, actor, input)
+  return { segment: r.segment, contactNo: r.contactNo, templateCode: r.templateCode ?? null, lines: r.lines }
+}
+
+export interface SetSegmentLineInput {
+  no: string
+  contactNo: string
+  /** Template to log this contact with; "" goes back to the segment's. */
+  templateCode?: string
+  /** Language to log this contact in; "" goes back to the contact's language. */
+  languageCode?: string
+}
+
+/**
+ * Overrides how a contact's lines in a segment are logged: with another template than the segment's, and/or in
+ * another language than the contact's (which picks the segment's variant for that language). Every value is
+ * checked before anything changes; only while the segment is open.
+ */
+export async function setSegmentLine(deps: CoreDeps, _actor: Actor, input: SetSegmentLineInput) {
   return deps.database.db.transaction().execute(async (trx) => {
     const segment = await requireSegment(trx, input.no)
     requireOpen(segment)
     const contactNo = key(input.contactNo)
-    const code = key(input.templateCode)
+    if (input.templateCode === undefined && input.languageCode === undefined) {
+      throw invalidField('template', 'Give the template (--template) or language (--language) this contact is logged with; "" goes back to the segment\'s template or the contact\'s language.', `segment line ${segment.no} ${contactNo} --language is`)
+    }
+    const code = input.templateCode === undefined ? undefined : key(input.templateCode)
     if (code && !(await interactions.findTemplate(trx, code))) {
       const known = (await interactions.listTemplates(trx)).map((t) => t.code)
       throw invalidField('template', `There is no interaction template ${code}. Templates: ${known.join(', ')}.`, `segment line ${segment.no} ${contactNo} --template LETTER`)
     }
-    const changed = await segmentQueries.setLineTemplate(trx, segment.no, contactNo, code || null)
-    if (changed === 0) throw new DomainError('NOT_IN_SEGMENT', `${contactNo} is not in segment ${segment.no}. See its contacts with: segment contacts ${segment.no}`, { field: 'contact' })
-    return { segment: await describe(trx, segment), contactNo, templateCode: code || null, lines: changed }
+    const language = input.languageCode === undefined || input.languageCode.trim() === '' ? input.languageCode?.trim() : parseLanguageCode(input.languageCode, 'language', `segment line ${segment.no} ${contactNo} --language is`)
+    let lines = 0
+    if (code !== undefined) lines = await segmentQueries.setLineTemplate(trx, segment.no, contactNo, code || null)
+    if (language !== undefined) lines = await segmentQueries.setLineLanguage(trx, segment.no, contactNo, language || null)
+    if (lines === 0) throw new DomainError('NOT_IN_SEGMENT', `${contactNo} is not in segment ${segment.no}. See its contacts with: segment contacts ${segment.no}`, { field: 'contact' })
+    return {
+      segment: await describe(trx, segment),
+      contactNo,
+      ...(code !== undefined ? { templateCode: code || null } : {}),
+      ...(language !== undefined ? { languageCode: language || null } : {}),
+      lines,
+    }
+  })
+}
+
+const SUBJECT_MAX = 250
+const BODY_MAX = 20_000
+
+/** A subject as typed, cleaned; at most 250 characters like an interaction's. Blank gives null. */
+function checkSubject(raw: string, field: string, example: string): string | null {
+  const subject = cleanText(raw)
+  if (subject && [...subject].length > SUBJECT_MAX) throw invalidField(field, `The subject is ${[...subject].length} characters long; at most ${SUBJECT_MAX} are allowed.`, example)
+  return subject
+}
+
+/** An email body as typed, its lines kept; at most 20,000 characters. Blank gives null. */
+function checkBody(raw: string, field: string, example: string): string | null {
+  const body = cleanMultilineText(raw)
+  if (body && [...body].length > BODY_MAX) throw invalidField(field, `The body is ${[...body].length} characters long; at most ${BODY_MAX} are allowed.`, example)
+  return body
+}
+
+async function contentOf(db: Executor, row: SegmentRow): Promise<SegmentContent> {
+  const languages = await segmentQueries.listLanguages(db, row.no)
+  return { subject: row.subject, body: row.body, languages: languages.map((v) => ({ languageCode: v.language_code, subject: v.subject, body: v.body })) }
+}
+
+/**
+ * Sets a segment's default email content: the subject and body every line gets unless the segment has a
+ * variant for the line's language ("" clears one; without a subject the log's, else the description, is used).
+ * Only while the segment is open.
+ */
+export async function setSegmentContent(deps: CoreDeps, _actor: Actor, input: { no: string; subject?: string; body?: string }) {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const segment = await requireSegment(trx, input.no)
+    requireOpen(segment)
+    const example = `segment content ${segment.no} --subject "Autumn offer" --body "Fresh cod and haddock this week."`
+    if (input.subject === undefined && input.body === undefined) throw invalidField('subject', 'Give the --subject or --body of the segment\'s emails ("" clears one).', example)
+    const patch: { subject?: string | null; body?: string | null } = {}
+    if (input.subject !== undefined) patch.subject = checkSubject(input.subject, 'subject', example)
+    if (input.body !== undefined) patch.body = checkBody(input.body, 'body', example)
+    await segmentQueries.update(trx, segment.no, patch)
+    const row = (await segmentQueries.find(trx, segment.no))!
+    return { segment: await describe(trx, row), content: await contentOf(trx, row) }
+  })
+}
+
+/**
+ * Adds or changes a segment's variant for a language: lines in that language (their own, else their contact's)
+ * get its subject and body. A new variant needs a subject; a body left out stays as it was (none: the subject is
+ * sent as the text). Only while the segment is open.
+ */
+export async function saveSegmentLanguage(deps: CoreDeps, _actor: Actor, input: { no: string; languageCode: string; subject?: string; body?: string }) {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const segment = await requireSegment(trx, input.no)
+    requireOpen(segment)
+    const example = `segment language ${segment.no} is --subject "Haustilboð" --body "Ferskur þorskur og ýsa í þessari viku."`
+    const languageCode = parseLanguageCode(input.languageCode, 'language', example)
+    if (input.subject === undefined && input.body === undefined) throw invalidField('subject', `Give the --subject and --body of the ${languageCode} emails, or remove the variant with --remove.`, example)
+    const existing = (await segmentQueries.listLanguages(trx, segment.no)).find((v) => v.language_code === languageCode)
+    const subject = input.subject === undefined ? (existing?.subject ?? null) : checkSubject(input.subject, 'subject', example)
+    if (!subject) throw invalidField('subject', `A ${languageCode} variant needs a subject.`, example)
+    const body = input.body === undefined ? (existing?.body ?? null) : checkBody(input.body, 'body', example)
+    await segmentQueries.saveLanguage(trx, { segment_no: segment.no, language_code: languageCode, subject, body })
+    return { segment: await describe(trx, segment), languageCode, created: !existing, content: await contentOf(trx, segment) }
+  })
+}
+
+/** Removes a segment's variant for a language: its lines get the default content again. Only while open. */
+export async function removeSegmentLanguage(deps: CoreDeps, _actor: Actor, input: { no: string; languageCode: string }) {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const segment = await requireSegment(trx, input.no)
+    requireOpen(segment)
+    const languageCode = parseLanguageCode(input.languageCode, 'language', `segment language ${segment.no} is --remove`)
+    if ((await segmentQueries.deleteLanguage(trx, segment.no, languageCode)) === 0) {
+      const known = (await segmentQueries.listLanguages(trx, segment.no)).map((v) => v.language_code)
+      throw new DomainError('NO_SUCH_VARIANT', `Segment ${segment.no} has no ${languageCode} variant. Variants: ${known.join(', ') || '(none)'}.`, { field: 'language' })
+    }
+    return { segment: await describe(trx, segment), languageCode, content: await contentOf(trx, segment) }
   })
 }
 
@@ -354,14 +479,15 @@ export async function cancelSegmentLog(deps: CoreDeps, _actor: Actor, no: string
   })
 }
 
-/** A segment with its steps and composition. */
+/** A segment with its steps, composition (also by the language its lines are logged in) and email content. */
 export async function getSegmentDetails(deps: CoreDeps, no: string) {
   const db = deps.database.db
   const row = await requireSegment(db, no)
   return {
     segment: await describe(db, row),
     steps: (await segmentQueries.listSteps(db, row.no)).map(toStep),
-    composition: await segmentQueries.composition(db, row.no),
+    composition: { ...(await segmentQueries.composition(db, row.no)), language: await segmentQueries.countLinesByLanguage(db, row.no) },
+    content: await contentOf(db, row),
   }
 }
 
@@ -380,7 +506,7 @@ export async function listSegmentContacts(deps: CoreDeps, no: string, page: { li
   return {
     segmentNo: row.no,
     total: await segmentQueries.countLines(db, row.no),
-    contacts: lines.slice(0, limit).map((l) => ({ no: l.contact_no, name: l.name, type: l.type, companyName: l.company_name, city: l.city, countryCode: l.country_code, salespersonCode: l.salesperson_code, email: l.email, templateCode: l.template_code })),
+    contacts: lines.slice(0, limit).map((l) => ({ no: l.contact_no, name: l.name, type: l.type, companyName: l.company_name, city: l.city, countryCode: l.country_code, salespersonCode: l.salesperson_code, email: l.email, templateCode: l.template_code, languageCode: l.language_code, contactLanguageCode: l.contact_language_code })),
     hasMore: lines.length > limit,
     offset,
   }

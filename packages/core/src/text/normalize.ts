@@ -41,6 +41,16 @@ export function cleanText(input: string | null | undefined): string | null {
   return out === '' ? null : out
 }
 
+/**
+ * Text of several lines (an email body): line breaks kept (\r\n as \n), trailing spaces of each line and blank
+ * lines at both ends dropped; blank becomes null.
+ */
+export function cleanMultilineText(input: string | null | undefined): string | null {
+  if (input === undefined || input === null) return null
+  const out = input.replace(/\r\n?/g, '\n').replace(/[^\S\n]+$/gmu, '').replace(/^\n+|\s+$/gu, '')
+  return out === '' ? null : out
+}
+
 /** Lower-cased, trimmed email, or null. */
 export function normalizeEmail(input: string | null | undefined): string | null {
   const v = cleanText(input)

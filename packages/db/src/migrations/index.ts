@@ -10,6 +10,7 @@ import * as mailReview from './0007-mail-review.ts'
 import * as contactCompanySize from './0008-contact-company-size.ts'
 import * as segmentLineTemplate from './0009-segment-line-template.ts'
 import * as duplicateFields from './0010-duplicate-fields.ts'
+import * as segmentLanguages from './0011-segment-languages.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0008-contact-company-size': contactCompanySize,
   '0009-segment-line-template': segmentLineTemplate,
   '0010-duplicate-fields': duplicateFields,
+  '0011-segment-languages': segmentLanguages,
 }
 
 class CodeMigrationProvider implements MigrationProvider {

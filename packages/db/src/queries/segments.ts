@@ -1,5 +1,5 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely'
-import type { Database, OpportunityStatus, SegmentRow, SegmentStepRow } from '../schema.ts'
+import type { Database, OpportunityStatus, SegmentLanguageRow, SegmentRow, SegmentStepRow } from '../schema.ts'
 import type { Executor } from './executor.ts'
 
 /** Contact columns a segment filter compares exactly (values already resolved to stored spellings). */
@@ -125,8 +125,8 @@ export async function countMatching(db: Executor, filter: SegmentFilter): Promis
   return Number(row.n)
 }
 
-export async function insertSegment(db: Executor, row: Omit<SegmentRow, 'logged_at' | 'log_canceled_at'> & Partial<Pick<SegmentRow, 'logged_at' | 'log_canceled_at'>>): Promise<void> {
-  await db.insertInto('segments').values({ logged_at: null, log_canceled_at: null, ...row }).execute()
+export async function insertSegment(db: Executor, row: Omit<SegmentRow, 'logged_at' | 'log_canceled_at' | 'body'> & Partial<Pick<SegmentRow, 'logged_at' | 'log_canceled_at' | 'body'>>): Promise<void> {
+  await db.insertInto('segments').values({ logged_at: null, log_canceled_at: null, body: null, ...row }).execute()
 }
 
 export async function find(db: Executor, no: string): Promise<SegmentRow | undefined> {
@@ -143,7 +143,7 @@ export async function list(db: Executor): Promise<Array<SegmentRow & { lines: nu
     .leftJoin('segment_lines as l', 'l.segment_no', 's.no')
     .selectAll('s')
     .select((eb) => eb.fn.count<number>('l.id').as('lines'))
-    .groupBy(['s.no', 's.description', 's.salesperson_code', 's.campaign_no', 's.template_code', 's.subject', 's.created_at', 's.created_by', 's.logged_at', 's.log_canceled_at', 's.follow_up_of'])
+    .groupBy(['s.no', 's.description', 's.salesperson_code', 's.campaign_no', 's.template_code', 's.subject', 's.body', 's.created_at', 's.created_by', 's.logged_at', 's.log_canceled_at', 's.follow_up_of'])
     .orderBy('s.no')
     .execute()
   return rows.map((r) => ({ ...r, lines: Number(r.lines) }))
@@ -216,12 +216,12 @@ export async function removeLines(db: Executor, input: { segmentNo: string; step
   const filter = input.filter
   await db
     .insertInto('segment_removed_lines')
-    .columns(['step_id', 'line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at', 'template_code'])
+    .columns(['step_id', 'line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at', 'template_code', 'language_code'])
     .expression(
       db
         .selectFrom('segment_lines as l')
         .innerJoin('contacts as c', 'c.no', 'l.contact_no')
-        .select((eb) => [eb.val(input.stepId).as('step_id'), 'l.id', 'l.segment_no', 'l.contact_no', 'l.contact_company_no', 'l.step_id', 'l.added_at', 'l.template_code'])
+        .select((eb) => [eb.val(input.stepId).as('step_id'), 'l.id', 'l.segment_no', 'l.contact_no', 'l.contact_company_no', 'l.step_id', 'l.added_at', 'l.template_code', 'l.language_code'])
         .where('l.segment_no', '=', input.segmentNo)
         .where((eb) => {
           if (!filter) return eb('l.contact_no', '=', input.contactNo!)
@@ -241,8 +241,8 @@ export async function undoStep(db: Executor, step: SegmentStepRow, now: string):
   await db.deleteFrom('segment_lines').where('step_id', '=', step.id).execute()
   await db
     .insertInto('segment_lines')
-    .columns(['id', 'segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at', 'template_code'])
-    .expression(db.selectFrom('segment_removed_lines').select(['line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at', 'template_code']).where('step_id', '=', step.id))
+    .columns(['id', 'segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at', 'template_code', 'language_code'])
+    .expression(db.selectFrom('segment_removed_lines').select(['line_id', 'segment_no', 'contact_no', 'contact_company_no', 'added_by_step', 'added_at', 'template_code', 'language_code']).where('step_id', '=', step.id))
     .execute()
   await db.deleteFrom('segment_removed_lines').where('step_id', '=', step.id).execute()
   await db.updateTable('segment_steps').set({ undone_at: now }).where('id', '=', step.id).execute()
@@ -258,7 +258,7 @@ export async function listLines(db: Executor, segmentNo: string, limit: number, 
   return db
     .selectFrom('segment_lines as l')
     .innerJoin('contacts as c', 'c.no', 'l.contact_no')
-    .select(['l.id', 'l.contact_no', 'c.name', 'c.type', 'c.company_name', 'c.city', 'c.country_code', 'c.salesperson_code', 'c.email', 'l.added_at', 'l.template_code'])
+    .select(['l.id', 'l.contact_no', 'c.name', 'c.type', 'c.company_name', 'c.city', 'c.country_code', 'c.salesperson_code', 'c.email', 'c.language_code as contact_language_code', 'l.added_at', 'l.template_code', 'l.language_code'])
     .where('l.segment_no', '=', segmentNo)
     .orderBy('l.id')
     .limit(limit)
@@ -268,8 +268,9 @@ export async function listLines(db: Executor, segmentNo: string, limit: number, 
 
 /**
  * Logs one interaction per line in three statements: numbers are taken as a block from the series, entries are
- * inserted from the lines (numbered by line order, each with its line's template or the segment's), and one outbox
- * row per email entry whose contact has an address. Returns the counts.
+ * inserted from the lines (numbered by line order, each with its line's template or the segment's, and the subject
+ * of the segment's variant for the line's language, else the default subject), and one outbox row per email entry
+ * whose contact has an address, with that variant's subject and body (else the default ones). Returns the counts.
  */
 export async function logLines(
   db: Executor,
@@ -278,7 +279,9 @@ export async function logLines(
     numbering: { prefix: string; width: number; first: number }
     /** The segment's template; a line with its own template is logged with that one. */
     template: { code: string }
+    /** The default subject and body, for lines whose language has no variant in segment_languages. */
     subject: string
+    body: string | null
     campaignNo: string | null
     salespersonCode: string | null
     currency: string
@@ -298,7 +301,7 @@ export async function logLines(
     .columns([
       'no', 'contact_no', 'contact_company_no', 'template_code', 'group_code', 'channel', 'occurred_at', 'subject', 'salesperson_code', 'cost_minor',
       'currency_code', 'duration_min', 'attempt_failed', 'initiated_by', 'information_flow', 'campaign_no', 'segment_no', 'campaign_response', 'source',
-      'canceled', 'created_at', 'created_by',
+      'canceled', 'created_at', 'created_by', 'language_code',
     ])
     .expression(
       db
@@ -306,6 +309,10 @@ export async function logLines(
         .innerJoin('contacts as c', 'c.no', 'l.contact_no')
         // The line's own template where it has one, else the segment's.
         .innerJoin('interaction_templates as t', (join) => join.on((eb) => eb('t.code', '=', eb.fn.coalesce('l.template_code', eb.val(input.template.code)))))
+        // The line's own language where it has one, else its contact's; its variant if the segment has one.
+        .leftJoin('segment_languages as v', (join) =>
+          join.on((eb) => eb.and([eb('v.segment_no', '=', input.segmentNo), eb('v.language_code', '=', eb.fn<string>('lower', [eb.fn.coalesce('l.language_code', 'c.language_code')]))])),
+        )
         .select((eb) => [
           padded.as('no'),
           'l.contact_no',
@@ -314,7 +321,7 @@ export async function logLines(
           't.group_code',
           't.channel',
           eb.val(input.occurredAt).as('occurred_at'),
-          eb.val(input.subject).as('subject'),
+          eb.fn.coalesce('v.subject', eb.val(input.subject)).as('subject'),
           eb.fn.coalesce(eb.val(input.salespersonCode), 'c.salesperson_code').as('salesperson_code'),
           't.unit_cost_minor as cost_minor',
           eb.val(input.currency).as('currency_code'),
@@ -329,6 +336,7 @@ export async function logLines(
           eb.val(0).as('canceled'),
           eb.val(input.now).as('created_at'),
           eb.val(input.actor).as('created_by'),
+          'v.language_code',
         ])
         .where('l.segment_no', '=', input.segmentNo)
         .where('c.privacy_blocked', '=', 0)
@@ -341,12 +349,18 @@ export async function logLines(
   if (input.queueEmail) {
     const outbox = await db
       .insertInto('email_outbox')
-      .columns(['interaction_no', 'contact_no', 'to_address', 'subject', 'segment_no', 'campaign_no', 'status', 'created_at'])
+      .columns(['interaction_no', 'contact_no', 'to_address', 'subject', 'body', 'segment_no', 'campaign_no', 'status', 'created_at'])
       .expression(
         db
           .selectFrom('interaction_log_entries as i')
           .innerJoin('contacts as c', 'c.no', 'i.contact_no')
-          .select((eb) => ['i.no', 'i.contact_no', 'c.email', 'i.subject', 'i.segment_no', 'i.campaign_no', eb.val('queued').as('status'), eb.val(input.now).as('created_at')])
+          // The entry records the variant it was logged with: its body, else (no variant) the default body.
+          .leftJoin('segment_languages as v', (join) => join.onRef('v.segment_no', '=', 'i.segment_no').onRef('v.language_code', '=', 'i.language_code'))
+          .select((eb) => [
+            'i.no', 'i.contact_no', 'c.email', 'i.subject',
+            eb.case().when('v.language_code', 'is', null).then(eb.val(input.body)).else(eb.ref('v.body')).end().as('body'),
+            'i.segment_no', 'i.campaign_no', eb.val('queued').as('status'), eb.val(input.now).as('created_at'),
+          ])
           .where('i.segment_no', '=', input.segmentNo)
           .where('i.created_at', '=', input.now)
           .where('i.canceled', '=', 0)
@@ -371,8 +385,8 @@ export async function cancelLoggedEntries(db: Executor, segmentNo: string, now: 
 export async function copyLines(db: Executor, fromNo: string, toNo: string, now: string): Promise<number> {
   await db
     .insertInto('segment_lines')
-    .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at', 'template_code'])
-    .expression(db.selectFrom('segment_lines').select((eb) => [eb.val(toNo).as('segment_no'), 'contact_no', 'contact_company_no', eb.val(null).as('step_id'), eb.val(now).as('added_at'), 'template_code']).where('segment_no', '=', fromNo).orderBy('id'))
+    .columns(['segment_no', 'contact_no', 'contact_company_no', 'step_id', 'added_at', 'template_code', 'language_code'])
+    .expression(db.selectFrom('segment_lines').select((eb) => [eb.val(toNo).as('segment_no'), 'contact_no', 'contact_company_no', eb.val(null).as('step_id'), eb.val(now).as('added_at'), 'template_code', 'language_code']).where('segment_no', '=', fromNo).orderBy('id'))
     .execute()
   return countLines(db, toNo)
 }
@@ -453,4 +467,42 @@ export async function hasLineTemplateOfChannel(db: Executor, segmentNo: string, 
     .limit(1)
     .executeTakeFirst()
   return row !== undefined
+}
+
+/** Sets (or with null clears) the language a contact's lines in a segment are logged in; returns the lines changed. */
+export async function setLineLanguage(db: Executor, segmentNo: string, contactNo: string, languageCode: string | null): Promise<number> {
+  const result = await db.updateTable('segment_lines').set({ language_code: languageCode }).where('segment_no', '=', segmentNo).where('contact_no', '=', contactNo).executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** A segment's language variants by language code. */
+export async function listLanguages(db: Executor, segmentNo: string): Promise<SegmentLanguageRow[]> {
+  return db.selectFrom('segment_languages').selectAll().where('segment_no', '=', segmentNo).orderBy('language_code').execute()
+}
+
+/** Adds a segment's variant for a language or replaces its subject and body. */
+export async function saveLanguage(db: Executor, row: SegmentLanguageRow): Promise<void> {
+  await db.insertInto('segment_languages').values(row).onConflict((oc) => oc.columns(['segment_no', 'language_code']).doUpdateSet({ subject: row.subject, body: row.body })).execute()
+}
+
+/** Removes a segment's variant for a language; returns how many rows went (0 or 1). */
+export async function deleteLanguage(db: Executor, segmentNo: string, languageCode: string): Promise<number> {
+  const result = await db.deleteFrom('segment_languages').where('segment_no', '=', segmentNo).where('language_code', '=', languageCode).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+/** How many of a segment's lines (with a contact that may be logged) are in each language: the line's or the contact's. */
+export async function countLinesByLanguage(db: Executor, segmentNo: string): Promise<Array<{ code: string | null; count: number }>> {
+  const language = sql<string | null>`lower(coalesce(l.language_code, c.language_code))`
+  const rows = await db
+    .selectFrom('segment_lines as l')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+    .select([language.as('code'), (eb) => eb.fn.countAll<number>().as('n')])
+    .where('l.segment_no', '=', segmentNo)
+    .groupBy(language)
+    // Lines without a language first on both dialects (PostgreSQL sorts nulls last).
+    .orderBy(sql`case when ${language} is null then 0 else 1 end`)
+    .orderBy(language)
+    .execute()
+  return rows.map((r) => ({ code: r.code, count: Number(r.n) }))
 }
