@@ -1,6 +1,7 @@
 // A small run of every benchmark, so `npm run bench` cannot rot between full runs. Timings are not asserted
 // (benchmarks judge speed); the data they measure on and the shape of what they report are.
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -11,7 +12,7 @@ import { SMOKE_SIZES } from '../src/bench/benchmarks.ts'
 import { seedInteractions, seedOpportunities } from '../src/bench/seed.ts'
 import { createCoreDeps, generateContacts, getForecast } from '@crm/core'
 import { dovecotSkipReason } from '@crm/mail-ingest/dovecot'
-import { benchMail, formatMailResult } from '../src/bench/mail-bench.ts'
+import { benchMail, formatMailResult, mailResultRow } from '../src/bench/mail-bench.ts'
 import { tempSqliteUrl } from './run-cli.ts'
 
 describeEachDialect('benchmarks (smoke run)', (dialect) => {
@@ -92,6 +93,28 @@ describe('Slack bot benchmark (smoke run)', () => {
   })
 })
 
+describe('npm run bench', () => {
+  it('prints one table and writes the results file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crm-bench-main-'))
+    try {
+      const out = join(dir, 'results.json')
+      const run = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'src', 'bench', 'run.ts'), '--smoke', '--only', 'search,activity', '--dialects', 'sqlite', '--contacts', '120', '--out', out], { encoding: 'utf8' })
+      expect(run.status, run.stderr).toBe(0)
+      const lines = run.stdout.split('\n')
+      expect(lines[0]).toMatch(/^benchmark +dialect +measure +size +goal +p50 ms +p95 ms +rate +peak RSS +baseline +baseline p95\/rate +ratio +result$/)
+      expect(lines.filter((l) => /^(contact search|interaction log|opportunity stage|forecast) +sqlite /.test(l))).toHaveLength(4)
+      const saved = JSON.parse(readFileSync(out, 'utf8'))
+      expect(saved.results.map((r: { benchmark: string }) => r.benchmark)).toEqual(['contact search', 'interaction log', 'opportunity stage', 'forecast'])
+      expect(saved.sizes.contacts).toBe(120)
+      const bad = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'src', 'bench', 'run.ts'), '--only', 'speed'], { encoding: 'utf8' })
+      expect(bad.status).toBe(1)
+      expect(bad.stderr).toContain('--only takes segments, search, activity, reports, slack, segment-log, mail (comma-separated), not "speed"')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 120_000)
+})
+
 describe('bench table', () => {
   it('marks a missed goal', () => {
     const row = { benchmark: 'x', dialect: 'sqlite' as const, size: 's', measure: 'm', goalMs: 1, p50: 2, p95: 3, samples: 1, baseline: 'b', baselineP95: 1, ratio: 3, pass: false }
@@ -110,6 +133,8 @@ describe.skipIf(!!noDovecot)(`mail benchmark (smoke run)${noDovecot ? ` (skipped
       expect(r.perSecond).toBeGreaterThan(0)
       expect(r.peakRssMb).toBeGreaterThan(0)
       expect(Number.isFinite(r.ratio) && r.ratio > 0).toBe(true)
+      const table = formatTable([mailResultRow(r)])
+      expect(table).toMatch(/mail ingest +sqlite +IMAP backlog end to end .* +40 messages in Dovecot +>= 100 msg\/s, RSS < 300 MB +- +- +\d+ msg\/s +\d+ MB +raw imapflow fetch \+ postal-mime parse +\d+ msg\/s +[\d.]+x +(ok|MISSED)/)
       expect(formatMailResult(r)).toMatch(/^mail ingest \(sqlite\): 40 messages from Dovecot in [\d.]+ s = \d+ msg\/s \(goal >= 100: (ok|MISSED)\), peak RSS of the ingester process \d+ MB/)
     } finally {
       tmp.cleanup()

@@ -22,6 +22,14 @@ export interface BenchResult {
   /** p95 / baseline p95. */
   ratio: number
   pass: boolean | null
+  /** The goal as the table shows it, where it is not a p95 in milliseconds (e.g. ">= 100 msg/s, RSS < 300 MB"). */
+  goal?: string
+  /** A throughput, where that is the measure (e.g. "836 msg/s"). */
+  rate?: string
+  /** Peak resident memory of the measured process, where the goal sets one. */
+  peakRssMb?: number
+  /** The baseline's figure as the table shows it, where it is not a p95 in milliseconds. */
+  baselineFigure?: string
 }
 
 export interface BenchSizes {

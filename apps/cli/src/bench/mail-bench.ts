@@ -10,6 +10,7 @@ import { openDatabase } from '@crm/db'
 import { connectImap, ensureFolders, OUTCOME_FOLDERS, type ImapSettings, type IngestSettings } from '@crm/mail-ingest'
 import { startDovecot } from '@crm/mail-ingest/dovecot'
 import PostalMime from 'postal-mime'
+import type { BenchResult } from './benchmarks.ts'
 
 export const MAIL_GOAL_PER_SECOND = 100
 export const MAIL_GOAL_RSS_MB = 300
@@ -149,6 +150,28 @@ export async function benchMail(databaseUrl: string, messages: number, log: (lin
 }
 
 /** The lines `npm run bench` prints for the mail benchmark. */
+/** The mail benchmark as a row of the one table `npm run bench` prints. */
+export function mailResultRow(r: MailBenchResult): BenchResult {
+  return {
+    benchmark: 'mail ingest',
+    dialect: r.dialect as BenchResult['dialect'],
+    size: `${r.messages} messages in Dovecot`,
+    measure: 'IMAP backlog end to end (fetch, parse, match, log, move)',
+    goalMs: null,
+    goal: `>= ${MAIL_GOAL_PER_SECOND} msg/s, RSS < ${MAIL_GOAL_RSS_MB} MB`,
+    p50: Number.NaN,
+    p95: Number.NaN,
+    samples: r.messages,
+    rate: `${r.perSecond.toFixed(0)} msg/s`,
+    peakRssMb: r.peakRssMb,
+    baseline: 'raw imapflow fetch + postal-mime parse',
+    baselineP95: Number.NaN,
+    baselineFigure: `${r.rawPerSecond.toFixed(0)} msg/s`,
+    ratio: r.ratio,
+    pass: r.pass,
+  }
+}
+
 export function formatMailResult(r: MailBenchResult): string {
   const outcomes = Object.entries(r.outcomes).map(([k, n]) => `${n} ${k}`).join(', ')
   return [

@@ -160,6 +160,8 @@ export async function benchReports(database: CrmDatabase, databaseUrl: string, s
     baselineP95: baseline.seconds * 1000,
     ratio: build.seconds / baseline.seconds,
     pass: build.seconds < GOAL_SECONDS && build.peakRssMb < GOAL_RSS_MB,
+    goal: `< ${GOAL_SECONDS} s, RSS < ${GOAL_RSS_MB} MB`,
+    peakRssMb: build.peakRssMb,
   }
   const notes = [
     `reports build ${database.dialect}: ${build.htmlPages} pages and ${build.csvFiles} CSV files in ${build.seconds.toFixed(1)} s, peak RSS ${Math.round(build.peakRssMb)} MB (goal < ${GOAL_SECONDS} s, < ${GOAL_RSS_MB} MB); ` +

@@ -13,7 +13,7 @@ import { timeOnce } from './stats.ts'
 import { benchReports } from './reports-bench.ts'
 import { seedInteractions, seedOpportunities } from './seed.ts'
 import { benchSlack } from './slack.ts'
-import { benchMail, formatMailResult, type MailBenchResult } from './mail-bench.ts'
+import { benchMail, formatMailResult, mailResultRow, type MailBenchResult } from './mail-bench.ts'
 import { dovecotSkipReason } from '@crm/mail-ingest/dovecot'
 
 /** The benchmark groups `--only` chooses from. */
@@ -96,19 +96,21 @@ export async function runBenchmarks(
 
 const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '-')
 
-/** The table `npm run bench` prints. */
+/** The table `npm run bench` prints: every benchmark one row, the mail ingest and the reports build among them. */
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ['benchmark', 'dialect', 'measure', 'size', 'goal p95', 'p50 ms', 'p95 ms', 'baseline', 'baseline p95', 'ratio', 'result']
+  const header = ['benchmark', 'dialect', 'measure', 'size', 'goal', 'p50 ms', 'p95 ms', 'rate', 'peak RSS', 'baseline', 'baseline p95/rate', 'ratio', 'result']
   const rows = results.map((r) => [
     r.benchmark,
     r.dialect,
     r.measure,
     r.size,
-    r.goalMs === null ? '-' : `< ${r.goalMs} ms`,
+    r.goal ?? (r.goalMs === null ? '-' : `p95 < ${r.goalMs} ms`),
     ms(r.p50),
     ms(r.p95),
+    r.rate ?? '-',
+    r.peakRssMb === undefined ? '-' : `${Math.round(r.peakRssMb)} MB`,
     r.baseline,
-    ms(r.baselineP95),
+    r.baselineFigure ?? `${ms(r.baselineP95)} ms`,
     Number.isFinite(r.ratio) ? `${r.ratio.toFixed(1)}x` : '-',
     r.pass === null ? '-' : r.pass ? 'ok' : 'MISSED',
   ])
@@ -169,8 +171,6 @@ async function main(): Promise<void> {
     const segmentsOn = wanted.includes('sqlite') ? () => openDatabase(`sqlite:${join(work, 'segments.sqlite')}`) : undefined
     const run = await runBenchmarks(sizes, dialects, (line) => console.error(`bench: ${line}`), segmentsOn, { ...(only ? { only: only as BenchGroup[] } : {}), workDir: work })
     run.skipped.push(...skipped)
-    if (run.results.length) console.log(formatTable(run.results))
-    for (const note of run.notes) console.log(note)
     const mailRun: { mail?: MailBenchResult } = {}
     if (!only || only.includes('mail')) {
       const reason = dovecotSkipReason()
@@ -179,9 +179,13 @@ async function main(): Promise<void> {
         run.skipped.push({ dialect: 'sqlite', reason: `mail: ${reason}` })
       } else {
         mailRun.mail = await benchMail(`sqlite:${join(work, 'mail.sqlite')}`, mailMessages, (line) => console.error(`bench: ${line}`))
-        console.log(formatMailResult(mailRun.mail))
+        run.results.push(mailResultRow(mailRun.mail))
+        run.notes.push(formatMailResult(mailRun.mail))
       }
     }
+    if (run.results.length) console.log(formatTable(run.results))
+    for (const note of run.notes) console.log(note)
+    for (const s of run.skipped) console.log(`skipped ${s.dialect}: ${s.reason}`)
     for (const s of run.setup) console.log(`setup ${s.dialect}: ${s.step} took ${s.seconds.toFixed(1)} s`)
     const out = resolve(values.out ?? join(root, 'bench', 'results.json'))
     mkdirSync(join(out, '..'), { recursive: true })
