@@ -106,6 +106,17 @@ describeEachDialect('segment email content in the language of each line', (diale
     expect(renderText(await run('segment contacts SG00001'))).toMatch(/CT000004 .* en\n?$/m)
   })
 
+  it('selects contacts by language as contacts store it, whatever the case typed', async () => {
+    const matching = async (filter: string) => {
+      const seg = (await data('segment new "Probe"')).segment.no as string
+      await run(`segment add ${seg} ${filter}`)
+      return ((await data(`segment contacts ${seg}`)).contacts as Array<{ no: string }>).map((c) => c.no)
+    }
+    expect(await matching('language=IS')).toEqual(['CT000001', 'CT000004'])
+    expect(await matching('language=ru,is')).toEqual(['CT000001', 'CT000002', 'CT000004'])
+    expect(await matching('!language=Is')).toEqual(['CT000002', 'CT000003'])
+  })
+
   it('keeps a line\'s language through undo and into a follow-up segment', async () => {
     await run('segment remove SG00001 --contact CT000004')
     await run('segment undo SG00001')

@@ -7,7 +7,9 @@ import { foldText, normalizeEmail, phoneDigits, websiteDomain } from '../text/no
 import { parseDate } from '../dates.ts'
 import { parseMoney } from '../money.ts'
 
-const FIELD_KEYS: Record<string, { column: SegmentFieldColumn; text?: 'city' | 'county' | 'post_code' | 'job_title'; upper?: boolean }> = {
+// Codes are compared as stored: country, salesperson, territory codes and numbers upper case; language codes lower
+// case (is, pt-br), as contacts store them.
+const FIELD_KEYS: Record<string, { column: SegmentFieldColumn; text?: 'city' | 'county' | 'post_code' | 'job_title'; upper?: boolean; lower?: boolean }> = {
   no: { column: 'no', upper: true },
   type: { column: 'type' },
   country: { column: 'country_code', upper: true },
@@ -15,7 +17,7 @@ const FIELD_KEYS: Record<string, { column: SegmentFieldColumn; text?: 'city' | '
   'post-code': { column: 'post_code', text: 'post_code' },
   county: { column: 'county', text: 'county' },
   salesperson: { column: 'salesperson_code', upper: true },
-  language: { column: 'language_code', upper: true },
+  language: { column: 'language_code', lower: true },
   territory: { column: 'territory_code', upper: true },
   company: { column: 'company_no', upper: true },
   'job-title': { column: 'job_title', text: 'job_title' },
@@ -204,7 +206,7 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
       const field = own(FIELD_KEYS)
       const cls = own(CLASSIFICATION_KEYS)
       if (field) {
-        let resolved = field.upper ? values.map((v) => v.toUpperCase()) : values
+        let resolved = field.upper ? values.map((v) => v.toUpperCase()) : field.lower ? values.map((v) => v.toLowerCase()) : values
         if (key === 'type') {
           resolved = values.map((v) => v.toLowerCase())
           const wrong = resolved.filter((v) => v !== 'company' && v !== 'person')
