@@ -6,6 +6,7 @@ import { register as registerCrmCommand } from './commands/crm-command.ts'
 import type { BotDeps } from './deps.ts'
 import { register as registerAppHome } from './events/app-home.ts'
 import { register as registerLogShortcut } from './shortcuts/log-to-crm.ts'
+import { register as registerContactPicker } from './options/contact-picker.ts'
 import { register as registerModalSubmissions } from './views/modal-submissions.ts'
 import { boltLogger } from './logger.ts'
 
@@ -26,6 +27,7 @@ export function createBotApp(deps: BotDeps, receiver?: Receiver): App {
   registerContactActions(app, deps)
   registerMailReviewActions(app, deps)
   registerModalSubmissions(app, deps)
+  registerContactPicker(app, deps)
   registerLogShortcut(app, deps)
   registerAppHome(app, deps)
   return app

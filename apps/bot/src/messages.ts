@@ -104,7 +104,7 @@ export const messages = {
     more: (shown: number, total: number) => `Showing the first ${shown} of ${total}. Decide these to see the rest.`,
     buttons: { assign: 'Assign to contact', createContact: 'Create contact', dismiss: 'Dismiss', showList: 'Show them' },
     dismissConfirm: { title: 'Dismiss this email?', text: (address: string) => `Close the review item of ${address} without logging anything?`, confirm: 'Dismiss', deny: 'Keep it' },
-    assignModal: { title: 'Assign to contact', contact: 'Contact number', contactHint: 'e.g. CT000002; find it with /crm contact find <name>' },
+    assignModal: { title: 'Assign to contact', contact: 'Contact', contactPlaceholder: 'Type a name, email or number', contactHint: 'The email is logged on this contact, as it would have been had the contact been known.' },
     createModal: { title: 'Create contact', email: (address: string) => `*Email:* ${address} (the participant's address becomes the contact's email)` },
     item: (address: string, name: string, subject: string) => `*${address}* · ${name}\n${subject}`,
     homeWaiting: (n: number) => `${n} email${n === 1 ? ' waits' : 's wait'} for review`,

@@ -121,7 +121,7 @@ export function submission(user: string, view: Record<string, any>, typed: Recor
     if (block.type !== 'input') continue
     const element = block.element as Record<string, any>
     const v = typed[block.block_id] ?? null
-    const state = element.type === 'datepicker' ? { selected_date: v } : element.type === 'static_select' ? { selected_option: v === null ? null : { value: v } } : { value: v }
+    const state = element.type === 'datepicker' ? { selected_date: v } : element.type === 'static_select' || element.type === 'external_select' ? { selected_option: v === null ? null : { value: v } } : { value: v }
     values[block.block_id] = { [element.action_id]: { type: element.type, ...state } }
   }
   return {

@@ -128,6 +128,20 @@ describeEachDialect('the email review list in Slack', (dialect) => {
     const view = await openModal(bot, 'UJANE', assign, 'trigger-assign')
     expect(view.callback_id).toBe(CALLBACK_IDS.mailAssign)
     expect(JSON.stringify(view.blocks)).toContain('jon@gmail.com')
+    const picker = view.blocks.find((b: any) => b.block_id === 'contact')
+    expect(picker.element).toMatchObject({ type: 'external_select', action_id: 'value' })
+
+    // The picker finds contacts by any word of the name, or by number, as the user types.
+    const suggest = async (value: string) => {
+      const res = await postPayload(bot, { type: 'block_suggestion', user: { id: 'UJANE' }, container: { type: 'view', view_id: view.id }, view, block_id: 'contact', action_id: 'value', value })
+      expect(res.status).toBe(200)
+      return ((await res.json()) as { options: Array<{ text: { text: string }; value: string }> }).options
+    }
+    expect(await suggest('útgerð')).toEqual([{ text: { type: 'plain_text', text: `Hekla Útgerð ehf · ${companyNo}` }, value: companyNo }])
+    expect((await suggest(companyNo.toLowerCase())).map((o) => o.value)).toEqual([companyNo])
+    expect(await suggest('zzzz')).toEqual([])
+    expect(await suggest('   ')).toEqual([])
+    expect(bot.logs.filter((l) => l.event === 'contact_picker_failed')).toEqual([])
 
     const refused = await postPayload(bot, submission('UJANE', view, { contact: 'CT999999' }))
     expect(await refused.json()).toEqual({ response_action: 'errors', errors: { contact: expect.stringContaining('CT999999') } })

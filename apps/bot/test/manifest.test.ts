@@ -21,13 +21,13 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('apps/bot/manifest.yml', () => {
-  it('declares the slash command, the shortcut and the event the code listens for, all at /slack/events', () => {
+  it('declares the slash command, the shortcut, the event and the contact picker\'s options the code listens for, all at /slack/events', () => {
     expect(manifest.features.slash_commands.map((c: any) => c.command)).toEqual([SLASH_COMMAND])
     expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'message', callback_id: CALLBACK_IDS.logShortcut })])
     expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened'])
     expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true })
     expect(manifest.settings.interactivity.is_enabled).toBe(true)
-    const urls = [manifest.features.slash_commands[0].url, manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url]
+    const urls = [manifest.features.slash_commands[0].url, manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url, manifest.settings.interactivity.message_menu_options_url]
     expect(urls.every((u: string) => /^https:\/\/[^/]+\/slack\/events$/.test(u))).toBe(true)
     expect(manifest.features.slash_commands[0].should_escape).toBe(true)
   })

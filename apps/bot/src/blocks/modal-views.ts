@@ -115,10 +115,17 @@ function mailItemContext(item: MailReviewModalItem): Block {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: `${messages.mail.itemId(item.id)} ${who}`.trim().slice(0, 2900) }] }
 }
 
-/** "Assign to contact" for a waiting email: the contact's number logs the email on it. */
+/** The block id of a contact picker: its options come from options/contact-picker.ts, its value is a contact number. */
+export const CONTACT_PICKER_BLOCK = 'contact'
+
+/** "Assign to contact" for a waiting email: a contact picked by name, email or number logs the email on it. */
 export function mailAssignModal(item: MailReviewModalItem): Block {
   const m = messages.mail.assignModal
-  return modal(CALLBACK_IDS.mailAssign, m.title, JSON.stringify({ id: item.id, address: item.address, name: item.name, subject: item.subject }), [mailItemContext(item), input('contact', m.contact, text(), false, m.contactHint)])
+  const picker = { type: 'external_select', min_query_length: 1, placeholder: plain(m.contactPlaceholder) }
+  return modal(CALLBACK_IDS.mailAssign, m.title, JSON.stringify({ id: item.id, address: item.address, name: item.name, subject: item.subject }), [
+    mailItemContext(item),
+    input(CONTACT_PICKER_BLOCK, m.contact, picker, false, m.contactHint),
+  ])
 }
 
 /** The contact fields "Create contact" offers: the email is the participant's address. */
