@@ -11,8 +11,11 @@ import { meCommands } from './me-commands.ts'
 /** The grammar the bot speaks: core's commands, the email review list, and the Slack-only `me` commands. */
 export const botCommands: readonly CommandSpec[] = [...coreCommands, ...mailReviewCommands, ...meCommands]
 
-/** Commands the shell has and Slack has not: they read local files or run the server's mail jobs. */
+/** Mail commands of the shell only: they read files on the server, or run and inspect its mail jobs. */
 const CLI_ONLY = ['mail ingest', 'mail outbox', 'mail send-outbox']
+
+/** The first two words of a line, lower case: enough to tell which command it names. */
+const commandOf = (words: string[]) => words.slice(0, 2).join(' ').toLowerCase()
 
 /** The words of a command line; a line that cannot be split is left to the grammar to explain. */
 function wordsOf(line: string | string[]): string[] {
@@ -26,8 +29,7 @@ function wordsOf(line: string | string[]): string[] {
 
 /** The Slack message of a result: Block Kit of its own for the review list, else the common rendering. */
 async function messageFor(core: CoreDeps, view: ResultView, words: string[]): Promise<SlackMessage> {
-  const command = words.slice(0, 2).join(' ').toLowerCase()
-  if (command === 'mail unmatched' && view.kind === 'table') return mailReviewListMessage((view.data as { items: MailReviewListItem[] }).items)
+  if (commandOf(words) === 'mail unmatched' && view.kind === 'table') return mailReviewListMessage((view.data as { items: MailReviewListItem[] }).items)
   return resultMessage(view, await activityFor(core, view))
 }
 
@@ -51,7 +53,7 @@ export type RunOutcome =
 export async function runForUser(deps: BotDeps, client: webApi.WebClient, userId: string, line: string | string[]): Promise<RunOutcome> {
   try {
     const words = wordsOf(line)
-    const command = words.slice(0, 2).join(' ').toLowerCase()
+    const command = commandOf(words)
     if (CLI_ONLY.includes(command)) throw new DomainError('CLI_ONLY', messages.mail.cliOnly(command), { field: 'command' })
     const { actor, autoLinked } = await resolveActor(deps, client, userId)
     const view = await runCommand({ deps: deps.core, actor, source: 'slack' }, line, botCommands, messages.groups)
