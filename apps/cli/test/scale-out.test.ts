@@ -136,7 +136,10 @@ describe.skipIf(!!skip)(`scale-out: two bots and two ingesters on one PostgreSQL
     expect(killedAt).toBeLessThan(MESSAGES)
     await second.waitFor(/"event":"mail.active"/, 30_000)
     await eventually('the standby finishes the backlog', async () => (await emailCount()) === MESSAGES, 180_000)
-    await eventually('the queue folder is empty', async () => ((await mailbox.status('INBOX', { messages: true })).messages ?? 0) === 0, 60_000)
+    await eventually('the queue folder is empty', async () => {
+      const status = await mailbox.status('INBOX', { messages: true })
+      return status !== false && (status.messages ?? 0) === 0
+    }, 60_000)
     expect(await second.stop()).toBe(0)
 
     const answers = stub.requests.filter((r) => r.path.startsWith('/response/both-'))
