@@ -47,6 +47,8 @@ describeEachDialect('segment email content in the language of each line', (diale
       ['CT000004', EN.subject, null],
     ])
     expect(rows.map((r) => r.interaction_no)).toEqual(logged.map((e) => e.no))
+    expect(await data(`interaction show ${logged[1]!.no}`)).toMatchObject({ subject: RU.subject, languageCode: 'ru', segmentNo: 'SG00001' })
+    expect(renderText(await run(`interaction show ${logged[1]!.no}`))).toMatch(/Segment\s+SG00001 \(ru variant\)/)
     // What the sender hands the transport: the body as the text, unchanged.
     const sent: OutgoingMail[] = []
     await sendQueuedEmails(core.deps, { send: async (mail) => void sent.push(mail) }, { perMinute: 100, maxAttempts: 1, backoffSeconds: 0, leaseSeconds: 60 })

@@ -49,7 +49,7 @@ function interactionView(i: Interaction, title: string): ResultView {
       ['Evaluation', i.evaluation],
       ['Opportunity', i.opportunityNo],
       ['Campaign', i.campaignNo ? `${i.campaignNo}${i.campaignResponse ? ' (response)' : ''}` : null],
-      ['Segment', i.segmentNo],
+      ['Segment', i.segmentNo ? `${i.segmentNo}${i.languageCode ? ` (${i.languageCode} variant)` : ''}` : null],
       ['Status', i.canceled ? `canceled ${i.canceledAt?.slice(0, 10)}` : 'logged'],
     ],
     data: i,

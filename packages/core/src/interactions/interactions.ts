@@ -42,6 +42,8 @@ export interface Interaction {
   canceledAt: string | null
   createdAt: string
   createdBy: string | null
+  /** The language of the segment variant it was logged with; null for the segment's default content or none. */
+  languageCode: string | null
 }
 
 export function toInteraction(row: InteractionLogEntryRow): Interaction {
@@ -75,6 +77,7 @@ export function toInteraction(row: InteractionLogEntryRow): Interaction {
     canceledAt: row.canceled_at,
     createdAt: row.created_at,
     createdBy: row.created_by,
+    languageCode: row.language_code,
   }
 }
 
