@@ -9,6 +9,9 @@ import {
   getInteractionStatistics,
   getOpportunityDetails,
   listInteractions,
+  listInteractionTemplates,
+  listCloseCodes,
+  listSalesCycles,
   listRecentInteractions,
   listOpportunities,
   logInteraction,
@@ -186,6 +189,15 @@ describeEachDialect('opportunities', (dialect) => {
     expect((await domainError(updateOpportunity(f.deps, admin, { no: opp.no, estimatedValue: '5' }))).code).toBe('OPPORTUNITY_CLOSED')
     const details = await getOpportunityDetails(f.deps, opp.no)
     expect(details.entries.map((e) => [e.action, e.stage, e.active])).toEqual([['first', 1, false], ['next', 2, false], ['lost', 2, true]])
+  })
+
+  it('lists the sales cycles, close codes and interaction templates that pickers offer', async () => {
+    await saveSalesCycle(f.deps, admin, { code: 'FAST', description: 'Fast deals', stages: [{ description: 'Offer', completionPct: 50, chancePct: 50 }] })
+    await f.database.db.updateTable('sales_cycles').set({ blocked: 1 }).where('code', '=', 'FAST').execute()
+    expect(await listSalesCycles(f.deps)).toEqual([{ code: 'FAST', description: 'Fast deals', blocked: true }, { code: 'STANDARD', description: 'Standard sales cycle', blocked: false }])
+    expect((await listCloseCodes(f.deps, 'lost')).map((c) => c.code)).toEqual(['COMPETITOR', 'NO-BUDGET', 'NO-RESPONSE', 'PRICE'])
+    expect(await listCloseCodes(f.deps)).toContainEqual({ code: 'WON-QUALITY', type: 'won', description: 'Won on quality' })
+    expect(await listInteractionTemplates(f.deps)).toContainEqual({ code: 'CALL-OUT', description: 'Outgoing phone call', channel: 'phone' })
   })
 
   it('reopens explicitly with a logged entry and a trace', async () => {

@@ -19,6 +19,18 @@ export interface InteractionTemplateInput {
   ignoreContactCorrType?: boolean
 }
 
+/** An interaction template as pickers show it. */
+export interface InteractionTemplateChoice {
+  code: string
+  description: string
+  channel: Channel
+}
+
+/** The interaction templates by code. */
+export async function listInteractionTemplates(deps: CoreDeps): Promise<InteractionTemplateChoice[]> {
+  return (await interactions.listTemplates(deps.database.db)).map((t) => ({ code: t.code, description: t.description, channel: t.channel }))
+}
+
 /** Adds an interaction template or changes the given settings of an existing one; a new group is created on the fly. */
 export async function saveInteractionTemplate(deps: CoreDeps, actor: Actor, input: InteractionTemplateInput) {
   const now = deps.clock().toISOString()

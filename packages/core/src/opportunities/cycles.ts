@@ -3,6 +3,30 @@ import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { cleanText } from '../text/normalize.ts'
 
+/** A sales cycle as pickers show it. */
+export interface SalesCycleChoice {
+  code: string
+  description: string
+  blocked: boolean
+}
+
+/** A close opportunity code: won codes close as won, lost codes as lost. */
+export interface CloseCode {
+  code: string
+  type: 'won' | 'lost'
+  description: string
+}
+
+/** The sales cycles by code; blocked ones are listed too (new opportunities cannot use them). */
+export async function listSalesCycles(deps: CoreDeps): Promise<SalesCycleChoice[]> {
+  return (await opportunities.listCycles(deps.database.db)).map((c) => ({ code: c.code, description: c.description, blocked: c.blocked === 1 }))
+}
+
+/** The close codes by code, optionally of one outcome. */
+export async function listCloseCodes(deps: CoreDeps, type?: 'won' | 'lost'): Promise<CloseCode[]> {
+  return (await opportunities.listCloseCodes(deps.database.db, type)).map((c) => ({ code: c.code, type: c.type, description: c.description }))
+}
+
 export const PROBABILITY_CALCULATIONS = ['multiply', 'add', 'chance', 'completion'] as const
 
 export interface StageInput {
