@@ -1,4 +1,4 @@
-import { DEFAULT_DATABASE_URL } from '@crm/db'
+import { DEFAULT_DATABASE_URL, parseDatabaseUrl } from '@crm/db'
 
 /** The bot's settings, read from the environment in this one place. */
 export interface BotConfig {
@@ -50,12 +50,20 @@ export function readBotConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const logLevel = value('LOG_LEVEL') ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL is one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`)
 
+  // Checked as the database layer reads it, without opening anything (no file, no connection at this point).
+  const databaseUrl = value('DATABASE_URL') ?? DEFAULT_DATABASE_URL
+  try {
+    parseDatabaseUrl(databaseUrl)
+  } catch (error) {
+    problems.push(`DATABASE_URL: ${(error as Error).message}`)
+  }
+
   if (problems.length) return { ok: false, problems }
   return {
     ok: true,
     config: {
       botToken: botToken!, appToken, signingSecret, port, slackApiUrl, adminUsers,
-      databaseUrl: value('DATABASE_URL') ?? DEFAULT_DATABASE_URL, logLevel,
+      databaseUrl, logLevel,
     },
   }
 }

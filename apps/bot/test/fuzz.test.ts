@@ -1,4 +1,4 @@
-import { addSalesperson, createContact, DEFAULT_FREE_MAIL_DOMAINS, logEmail, mulberry32, silentLogger, type CoreDeps } from '@crm/core'
+import { addSalesperson, createContact, DEFAULT_FREE_MAIL_DOMAINS, listInteractionTemplates, listSalesCycles, logEmail, mulberry32, silentLogger, type CoreDeps } from '@crm/core'
 import { describe, expect, it } from 'vitest'
 import { logInteractionModal, mailAssignModal, mailCreateContactModal, newContactModal, newOpportunityModal } from '../src/blocks/modal-views.ts'
 import { ADMIN, postPayload, postSigned, runSlash, slashCommandBody, submission, useBot } from './harness.ts'
@@ -105,7 +105,9 @@ describe('fuzzing /crm', () => {
     const ids = await seedReviewItems(core, Array.from({ length: 40 }, (_, i) => `Jón ${i} <b>`))
     expect(ids).toHaveLength(40)
     const item = (id: number) => ({ id, address: 'x@gmail.com', name: '😀'.repeat(100), subject: 'Þ'.repeat(300) })
-    const modals = [logInteractionModal(contact.no), logInteractionModal(undefined, 'x', { author: 'Gunnar' }), newContactModal(), newOpportunityModal(contact.no),
+    const templates = await listInteractionTemplates(core)
+    const cycles = { cycles: await listSalesCycles(core), defaultCycle: 'STANDARD' }
+    const modals = [logInteractionModal(templates, contact.no), logInteractionModal(templates, undefined, 'x', { author: 'Gunnar' }), newContactModal(), newOpportunityModal(cycles, contact.no), newOpportunityModal(cycles),
       mailAssignModal(item(pick(ids))), mailCreateContactModal(item(pick(ids))), mailAssignModal(item(999_999))] as Array<Record<string, any>>
     const problems: string[] = []
     const outcomes = { saved: 0, refused: 0 }

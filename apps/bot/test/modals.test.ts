@@ -1,7 +1,7 @@
-import { addSalesperson, createContact, silentLogger } from '@crm/core'
+import { addSalesperson, createContact, createOpportunity, saveSalesCycle, silentLogger } from '@crm/core'
 import { describe, expect, it } from 'vitest'
 import { ACTION_IDS, CALLBACK_IDS } from '../src/ids.ts'
-import { postPayload, runSlash, submission, useBot, type BotFixture } from './harness.ts'
+import { postPayload, postSigned, runSlash, slashCommandBody, submission, useBot, type BotFixture } from './harness.ts'
 
 const adminActor = { id: 'test', isAdmin: true }
 
@@ -11,11 +11,12 @@ async function setup(bot: BotFixture) {
   return (await createContact(core, adminActor, { type: 'company', name: 'Hekla Útgerð ehf' })).contact.no
 }
 
-async function pressButton(bot: BotFixture, user: string, actionId: string, value: string) {
+/** Presses a button as Slack sends it (App Home's quick actions carry no value) and returns the modal the bot opened. */
+async function pressButton(bot: BotFixture, user: string, actionId: string, value: string | undefined) {
   const res = await postPayload(bot, {
     type: 'block_actions', user: { id: user }, trigger_id: `trigger-${actionId}`, response_url: `${bot.stub.url}/response/${actionId}`,
     container: { type: 'message', message_ts: '1.0', channel_id: 'C1', is_ephemeral: true }, channel: { id: 'C1' },
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', value, action_ts: '1.1' }],
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', ...(value === undefined ? {} : { value }), action_ts: '1.1' }],
   })
   expect(res.status).toBe(200)
   const open = await bot.stub.waitFor((r) => r.path === '/api/views.open' && r.body.trigger_id === `trigger-${actionId}`)
@@ -168,5 +169,119 @@ describe('contact and opportunity modals', () => {
     const again = await postPayload(bot, submission('UJANE', close, { outcome: 'lost', code: 'PRICE' }))
     expect(await again.json()).toMatchObject({ response_action: 'errors', errors: { code: expect.any(String) } })
     expect(await bot.database.db.selectFrom('opportunities').select(['status', 'current_stage']).executeTakeFirst()).toEqual({ status: 'won', current_stage: after.current_stage })
+  })
+})
+
+const core = (bot: BotFixture) => ({ database: bot.database, clock: () => new Date(), logger: silentLogger })
+const block = (view: Record<string, any>, id: string) => (view.blocks as Array<Record<string, any>>).find((b) => b.block_id === id)
+const optionValues = (element: Record<string, any>) => (element.options ?? element.option_groups.flatMap((g: any) => g.options)).map((o: any) => o.value)
+
+describe('pickers in the opportunity and interaction modals', () => {
+  const bot = useBot()
+
+  /** Jane, a company, and a second sales cycle FAST next to the default STANDARD, plus a blocked OLD one. */
+  async function withCycles() {
+    const no = await setup(bot)
+    const stages = [{ description: 'Offer', completionPct: 50, chancePct: 50 }]
+    await saveSalesCycle(core(bot), adminActor, { code: 'FAST', description: 'Fast deals', stages })
+    await saveSalesCycle(core(bot), adminActor, { code: 'OLD', description: 'Old cycle', stages })
+    await bot.database.db.updateTable('sales_cycles').set({ blocked: 1 }).where('code', '=', 'OLD').execute()
+    return no
+  }
+  const opportunities = () => bot.database.db.selectFrom('opportunities').select(['contact_no', 'cycle_code', 'description', 'estimated_value_minor']).orderBy('no').execute()
+
+  it('New opportunity from a card picks the sales cycle, starting at the setup default, and refuses an unknown one at its field', async () => {
+    const no = await withCycles()
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.newOpportunity, no)
+    expect(view.private_metadata).toBe(no)
+    expect(block(view, 'contact')).toBeUndefined()
+    const cycle = block(view, 'cycle')!.element
+    expect(cycle).toMatchObject({ type: 'static_select', initial_option: { value: 'STANDARD' } })
+    expect(optionValues(cycle)).toEqual(['FAST', 'STANDARD'])
+
+    const refused = await postPayload(bot, submission('UJANE', view, { description: 'Cod', cycle: 'NOPE' }))
+    expect(await refused.json()).toEqual({ response_action: 'errors', errors: { cycle: expect.stringContaining('There is no sales cycle NOPE') } })
+    const blocked = await postPayload(bot, submission('UJANE', view, { description: 'Cod', cycle: 'OLD' }))
+    expect(await blocked.json()).toEqual({ response_action: 'errors', errors: { cycle: expect.stringContaining('OLD is blocked') } })
+    expect(await opportunities()).toEqual([])
+
+    const saved = await postPayload(bot, submission('UJANE', view, { description: 'Cod', cycle: 'FAST', value: '500.00' }))
+    expect(await saved.text()).toBe('')
+    expect(await opportunities()).toEqual([{ contact_no: no, cycle_code: 'FAST', description: 'Cod', estimated_value_minor: 50000 }])
+  })
+
+  it('New opportunity without a card has a contact picker and refuses an unknown contact at its field', async () => {
+    const no = await withCycles()
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.newOpportunity, undefined)
+    expect(view).toMatchObject({ callback_id: CALLBACK_IDS.newOpportunity, private_metadata: '' })
+    expect(block(view, 'contact')).toMatchObject({ optional: false, element: { type: 'external_select', min_query_length: 1 } })
+
+    const unknown = await postPayload(bot, submission('UJANE', view, { contact: 'CT999999', description: 'Cod', cycle: 'STANDARD' }))
+    expect(await unknown.json()).toEqual({ response_action: 'errors', errors: { contact: expect.stringContaining('There is no contact CT999999') } })
+    expect(await opportunities()).toEqual([])
+
+    const saved = await postPayload(bot, submission('UJANE', view, { contact: no, description: 'Haddock', cycle: 'STANDARD' }))
+    expect(await saved.text()).toBe('')
+    expect(await opportunities()).toEqual([{ contact_no: no, cycle_code: 'STANDARD', description: 'Haddock', estimated_value_minor: 0 }])
+  })
+
+  it('stores a New opportunity once when Slack retries the submission', async () => {
+    const no = await withCycles()
+    const view = { id: 'VOPP1', ...(await pressButton(bot, 'UJANE', ACTION_IDS.newOpportunity, no)) }
+    const payload = submission('UJANE', view, { description: 'Cod', cycle: 'FAST' })
+    const first = await postPayload(bot, payload)
+    const retry = await postPayload(bot, payload, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })
+    expect([first.status, retry.status]).toEqual([200, 200])
+    expect([await first.text(), await retry.text()]).toEqual(['', ''])
+    await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    await new Promise((r) => setTimeout(r, 200))
+    expect(await opportunities()).toEqual([{ contact_no: no, cycle_code: 'FAST', description: 'Cod', estimated_value_minor: 0 }])
+    expect(bot.stub.requests.filter((r) => r.path === '/api/chat.postMessage')).toHaveLength(1)
+  })
+
+  it('/crm opp new and /crm log without arguments open their modals with a contact picker', async () => {
+    await withCycles()
+    for (const [text, callbackId] of [['opp new', CALLBACK_IDS.newOpportunity], ['  LOG ', CALLBACK_IDS.logInteraction]] as const) {
+      const { body } = slashCommandBody(bot.stub, 'UJANE', text, `trigger-${callbackId}`)
+      expect((await postSigned(bot.url, body)).status).toBe(200)
+      const open = await bot.stub.waitFor((r) => r.path === '/api/views.open' && r.body.trigger_id === `trigger-${callbackId}`)
+      const view = JSON.parse(String(open.body.view))
+      expect(view.callback_id).toBe(callbackId)
+      expect(block(view, 'contact')!.element.type).toBe('external_select')
+    }
+  })
+
+  it('Log interaction picks the template from the configured ones, starting at CALL-OUT', async () => {
+    const no = await setup(bot)
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.logInteraction, no)
+    const template = block(view, 'template')!.element
+    expect(template).toMatchObject({ type: 'static_select', initial_option: { value: 'CALL-OUT', text: { text: 'CALL-OUT · Outgoing phone call' } } })
+    expect(optionValues(template)).toEqual(['CALL-IN', 'CALL-OUT', 'EMAIL-IN', 'EMAIL-OUT', 'LETTER', 'MEETING'])
+    const saved = await postPayload(bot, submission('UJANE', view, { template: 'MEETING', subject: 'Visit' }))
+    expect(await saved.text()).toBe('')
+    expect(await bot.database.db.selectFrom('interaction_log_entries').select(['contact_no', 'template_code']).execute()).toEqual([{ contact_no: no, template_code: 'MEETING' }])
+  })
+
+  it('Close opportunity picks the close code; lost without one is refused at the field, lost with one closes it', async () => {
+    const no = await setup(bot)
+    const opp = await createOpportunity(core(bot), adminActor, { contactNo: no, description: 'Cod' })
+    const view = await pressButton(bot, 'UJANE', ACTION_IDS.closeOpportunity, opp.no)
+    const code = block(view, 'code')!.element
+    expect(code.type).toBe('static_select')
+    expect(code.option_groups.map((g: any) => [g.label.text, g.options.map((o: any) => o.value)])).toEqual([
+      ['Won', ['WON-PRICE', 'WON-QUALITY', 'WON-RELATION']],
+      ['Lost', ['COMPETITOR', 'NO-BUDGET', 'NO-RESPONSE', 'PRICE']],
+    ])
+    const state = () => bot.database.db.selectFrom('opportunities').select(['status', 'close_code']).executeTakeFirstOrThrow()
+
+    const missing = await postPayload(bot, submission('UJANE', view, { outcome: 'lost', note: 'Too dear' }))
+    expect(await missing.json()).toEqual({ response_action: 'errors', errors: { code: expect.stringContaining('Closing as lost needs a close code: COMPETITOR, NO-BUDGET, NO-RESPONSE, PRICE') } })
+    const wrongKind = await postPayload(bot, submission('UJANE', view, { outcome: 'lost', code: 'WON-PRICE' }))
+    expect(await wrongKind.json()).toEqual({ response_action: 'errors', errors: { code: expect.stringContaining('WON-PRICE is not a lost close code') } })
+    expect(await state()).toEqual({ status: 'in_progress', close_code: null })
+
+    const closed = await postPayload(bot, submission('UJANE', view, { outcome: 'lost', code: 'PRICE', note: 'Too dear' }))
+    expect(await closed.text()).toBe('')
+    expect(await state()).toEqual({ status: 'lost', close_code: 'PRICE' })
   })
 })

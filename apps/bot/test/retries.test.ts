@@ -10,6 +10,7 @@ import { startSlackStub, type SlackStub } from './slack-stub.ts'
 
 const RETRY = { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }
 const adminActor = { id: 'test', isAdmin: true }
+const TEMPLATES = [{ code: 'CALL-OUT', description: 'Outgoing phone call', channel: 'phone' as const }]
 const settle = () => new Promise((r) => setTimeout(r, 300))
 const count = async (db: CrmDatabase, table: string) => Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db.db)).rows[0]!.n)
 
@@ -58,7 +59,7 @@ describe('Slack retries across two bot processes', () => {
   it('saves a retried modal submission once, and the retry just closes the modal', async () => {
     const view = { id: 'VLOG1', callback_id: CALLBACK_IDS.logInteraction, private_metadata: contactNo, blocks: [] as unknown[] }
     const { logInteractionModal } = await import('../src/blocks/modal-views.ts')
-    view.blocks = (logInteractionModal(contactNo) as { blocks: unknown[] }).blocks
+    view.blocks = (logInteractionModal(TEMPLATES, contactNo) as { blocks: unknown[] }).blocks
     const payload = submission('UJANE', view, { template: 'CALL-OUT', subject: 'Cod offer', duration: '15' })
     const [first, retry] = await Promise.all([postPayload(bots[0]!, payload), postPayload(bots[1]!, payload, RETRY)])
     expect([first.status, retry.status]).toEqual([200, 200])
@@ -70,7 +71,7 @@ describe('Slack retries across two bot processes', () => {
 
   it('lets a refused submission be sent again with the same values once the cause is fixed', async () => {
     const { logInteractionModal } = await import('../src/blocks/modal-views.ts')
-    const view = { id: 'VLOG2', callback_id: CALLBACK_IDS.logInteraction, private_metadata: contactNo, blocks: (logInteractionModal(contactNo) as { blocks: unknown[] }).blocks }
+    const view = { id: 'VLOG2', callback_id: CALLBACK_IDS.logInteraction, private_metadata: contactNo, blocks: (logInteractionModal(TEMPLATES, contactNo) as { blocks: unknown[] }).blocks }
     const payload = submission('UNEW', view, { template: 'CALL-OUT', subject: 'Cod offer' })
     expect(await (await postPayload(bots[0]!, payload)).json()).toMatchObject({ response_action: 'errors', errors: { subject: expect.stringContaining('/crm me link') } })
     await addSalesperson({ database: dbs[0]!, clock: () => new Date(), logger: silentLogger }, adminActor, { code: 'NW', name: 'New One', slackUserId: 'UNEW' })

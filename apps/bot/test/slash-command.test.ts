@@ -1,4 +1,4 @@
-import { addSalesperson, createContact, silentLogger, type CoreDeps } from '@crm/core'
+import { addSalesperson, createContact, listInteractionTemplates, silentLogger, type CoreDeps } from '@crm/core'
 import { sql } from '@crm/db'
 import { describe, expect, it } from 'vitest'
 import { ACTION_IDS } from '../src/ids.ts'
@@ -25,7 +25,7 @@ describe('the /crm slash command over signed HTTP', () => {
     const { submission } = await import('./harness.ts')
     const { contact } = await createContact(core(bot), adminActor, { type: 'company', name: 'Hekla ehf' })
     await addSalesperson(core(bot), adminActor, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
-    const modal = { id: 'VF', ...logInteractionModal(contact.no) } as Record<string, any>
+    const modal = { id: 'VF', ...logInteractionModal(await listInteractionTemplates(core(bot)), contact.no) } as Record<string, any>
     const bodies = [
       new URLSearchParams({ payload: JSON.stringify({ team: { id: 'T1' }, api_app_id: 'A1', token: 'legacy', ...submission('UJANE', modal, { template: 'CALL-OUT', subject: 'Forged' }) }) }).toString(),
       new URLSearchParams({ payload: JSON.stringify({ type: 'message_action', team: { id: 'T1' }, callback_id: 'log_to_crm', user: { id: 'UJANE' }, trigger_id: 'tf', channel: { id: 'C1' }, message_ts: '1.0', message: { ts: '1.0', text: 'x', user: 'U1' } }) }).toString(),

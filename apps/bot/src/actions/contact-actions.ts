@@ -1,8 +1,10 @@
 import type { App, BlockButtonAction } from '@slack/bolt'
-import { advanceOpportunityModal, closeOpportunityModal, editContactModal, logInteractionModal, newContactModal, newOpportunityModal } from '../blocks/modal-views.ts'
+import { advanceOpportunityModal, editContactModal, newContactModal } from '../blocks/modal-views.ts'
+import type { Block } from '../blocks/result-blocks.ts'
 import { runForUser, runLineForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
 import { ACTION_IDS } from '../ids.ts'
+import { buildCloseOpportunityModal, buildLogInteractionModal, buildNewOpportunityModal } from './modal-openers.ts'
 
 /** The buttons of contact cards, search results and App Home; each runs a command or opens a modal for one. */
 export function register(app: App, deps: BotDeps): void {
@@ -17,17 +19,19 @@ export function register(app: App, deps: BotDeps): void {
     const message = await runLineForUser(deps, client, body.user.id, ['contact', 'find', '--offset', String(offset ?? 0), '--', query ?? ''])
     await respond({ response_type: 'ephemeral', replace_original: false, ...message })
   })
-  const modals: Array<[string, (no: string) => Record<string, unknown>]> = [
-    [ACTION_IDS.logInteraction, (no) => logInteractionModal(no)],
-    [ACTION_IDS.newOpportunity, (no) => newOpportunityModal(no)],
+  // A card's buttons carry the contact or opportunity number; App Home's quick actions carry none, so their
+  // modals come with a contact picker.
+  const modals: Array<[string, (no: string) => Block | Promise<Block>]> = [
+    [ACTION_IDS.logInteraction, (no) => buildLogInteractionModal(deps.core, no)],
+    [ACTION_IDS.newOpportunity, (no) => buildNewOpportunityModal(deps.core, no)],
     [ACTION_IDS.newContact, () => newContactModal()],
     [ACTION_IDS.advanceOpportunity, (no) => advanceOpportunityModal(no)],
-    [ACTION_IDS.closeOpportunity, (no) => closeOpportunityModal(no)],
+    [ACTION_IDS.closeOpportunity, (no) => buildCloseOpportunityModal(deps.core, no)],
   ]
   for (const [actionId, build] of modals) {
     app.action<BlockButtonAction>(actionId, async ({ ack, action, body, client }) => {
       await ack()
-      await client.views.open({ trigger_id: body.trigger_id, view: build(action.value ?? '') as never })
+      await client.views.open({ trigger_id: body.trigger_id, view: (await build(action.value ?? '')) as never })
     })
   }
   // Edit reads the contact through the grammar first, so the modal starts from its current values.

@@ -12,8 +12,11 @@ export interface HomeData {
   mailReviewWaiting?: number
 }
 
+/** The block id of App Home's quick action buttons. */
+export const HOME_QUICK_ACTIONS = 'home_quick_actions'
+
 const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkdwn', text } })
-const button = (text: string, actionId: string, value: string): Block => ({ type: 'button', text: { type: 'plain_text', text }, action_id: actionId, value })
+const button = (text: string, actionId: string, value?: string): Block => ({ type: 'button', text: { type: 'plain_text', text }, action_id: actionId, ...(value ? { value } : {}) })
 const major = (value: number, currency: string) => `${currency} ${formatMoney(Math.round(value * 10 ** currencyDigits(currency)), currency)}`
 
 /** The App Home tab: the emails waiting for review, this month's forecast, the user's open opportunities by stage with calculated values, recent interactions. */
@@ -23,7 +26,16 @@ export function homeView(data: HomeData): Block {
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: m.title } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: m.who(data.salesperson.code, escapeMrkdwn(data.salesperson.name)) }] },
-    { type: 'actions', elements: [button(messages.buttons.newContact, ACTION_IDS.newContact, 'new')] },
+    // Quick actions: without a contact number their modals come with a contact picker.
+    {
+      type: 'actions',
+      block_id: HOME_QUICK_ACTIONS,
+      elements: [
+        button(messages.buttons.newContact, ACTION_IDS.newContact, 'new'),
+        button(messages.buttons.newOpportunity, ACTION_IDS.newOpportunity),
+        button(messages.buttons.logInteraction, ACTION_IDS.logInteraction),
+      ],
+    },
   ]
   if (data.mailReviewWaiting) {
     blocks.push({ ...section(`:email: ${messages.mail.homeWaiting(data.mailReviewWaiting)}`), accessory: button(messages.mail.buttons.showList, ACTION_IDS.mailShowList, 'list') })

@@ -1,7 +1,7 @@
-import { EVALUATIONS, type Contact, type DuplicateCandidate } from '@crm/core'
+import { EVALUATIONS, type CloseCode, type Contact, type DuplicateCandidate, type InteractionTemplateChoice, type SalesCycleChoice } from '@crm/core'
 import { CALLBACK_IDS } from '../ids.ts'
 import { messages } from '../messages.ts'
-import { escapeMrkdwn, type Block } from './result-blocks.ts'
+import { clip, escapeMrkdwn, type Block } from './result-blocks.ts'
 
 /** The one action id of every modal input; the block id is the grammar's option name. */
 export const INPUT_ACTION = 'value'
@@ -16,6 +16,25 @@ const text = (initial?: string | null, multiline = false): Block => ({ type: 'pl
 const select = (choices: readonly string[], initial?: string): Block => ({
   type: 'static_select', options: choices.map((c) => ({ text: plain(c), value: c })), ...(initial ? { initial_option: { text: plain(initial), value: initial } } : {}),
 })
+
+/** One option of a picker: the code as value, "CODE · description" as its label (Slack shows 75 characters). */
+const choice = (code: string, description: string) => ({ text: plain(clip(`${code} · ${description}`, 75)), value: code })
+
+/** Slack's limit of options in one static select. */
+const OPTIONS_MAX = 100
+
+/** A picker of codes with descriptions, starting at `initial` where it is one of them. */
+function codePicker(codes: ReadonlyArray<{ code: string; description: string }>, initial?: string | null): Block {
+  const options = codes.slice(0, OPTIONS_MAX).map((c) => choice(c.code, c.description))
+  const start = options.find((o) => o.value === initial)
+  return { type: 'static_select', options, ...(start ? { initial_option: start } : {}) }
+}
+
+/** The block id of a contact picker: its options come from options/contact-picker.ts, its value is a contact number. */
+export const CONTACT_PICKER_BLOCK = 'contact'
+
+/** The contact picker (an external select searching contacts as the user types), for modals not opened from a card. */
+const contactPicker = (): Block => ({ type: 'external_select', min_query_length: 1, placeholder: plain(messages.modals.contactPlaceholder) })
 
 function modal(callbackId: string, title: string, metadata: string, blocks: Block[]): Block {
   return { type: 'modal', callback_id: callbackId, private_metadata: metadata, title: plain(title), submit: plain(messages.modals.submit), close: plain(messages.modals.cancel), blocks }
@@ -32,13 +51,20 @@ export interface SlackMessageSource {
 /** The subject field's limit; longer messages keep their full text in the note. */
 export const SUBJECT_MAX = 250
 
-/** The "Log interaction" modal for a contact, or with a contact field and the message's text and source, from the shortcut. */
-export function logInteractionModal(contactNo: string | undefined, subject?: string, source?: SlackMessageSource): Block {
+/** The template the log modal starts with, where it exists. */
+export const DEFAULT_TEMPLATE = 'CALL-OUT'
+
+/**
+ * The "Log interaction" modal: for a contact (from its card), or with a contact picker (App Home, `/crm log`),
+ * or with the contact picker and the message's text and source (the shortcut). The template is picked from
+ * the configured ones.
+ */
+export function logInteractionModal(templates: InteractionTemplateChoice[], contactNo: string | undefined, subject?: string, source?: SlackMessageSource): Block {
   const m = messages.modals.log
   return modal(CALLBACK_IDS.logInteraction, m.title, source ? JSON.stringify({ source }) : contactNo ?? '', [
-    ...(contactNo ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: m.forContact(contactNo) }] }] : [input('contact', m.contact, text(), false, m.contactHint)]),
+    ...(contactNo ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: m.forContact(contactNo) }] }] : [input(CONTACT_PICKER_BLOCK, m.contact, contactPicker(), false, m.contactHint)]),
     ...(source ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: m.fromMessage(escapeMrkdwn(source.author), source.permalink) }] }] : []),
-    input('template', m.template, text('CALL-OUT'), false, m.templateHint),
+    input('template', m.template, templates.length ? codePicker(templates, templates.some((t) => t.code === DEFAULT_TEMPLATE) ? DEFAULT_TEMPLATE : templates[0]!.code) : text(DEFAULT_TEMPLATE), false, m.templateHint),
     input('subject', m.subject, text(subject?.slice(0, SUBJECT_MAX))),
     input('date', m.date, { type: 'datepicker' }, true),
     input('duration', m.duration, { type: 'number_input', is_decimal_allowed: false, min_value: '0' }, true),
@@ -55,12 +81,24 @@ export function noteWithSource(note: string | undefined, metadata: string): stri
   return [note, source.fullText, messages.modals.log.sourceNote(source.author, source.permalink)].filter(Boolean).join(' — ')
 }
 
-/** The "New opportunity" modal for a contact. */
-export function newOpportunityModal(contactNo: string): Block {
+/** The sales cycles a new opportunity may use, and the setup's default. */
+export interface CycleChoices {
+  cycles: SalesCycleChoice[]
+  defaultCycle: string | null
+}
+
+/**
+ * The "New opportunity" modal: for a contact (from its card), or with a contact picker (App Home, `/crm opp
+ * new`); the sales cycle is picked from the unblocked ones, starting at the setup's default.
+ */
+export function newOpportunityModal({ cycles, defaultCycle }: CycleChoices, contactNo?: string): Block {
   const m = messages.modals.opp
-  return modal(CALLBACK_IDS.newOpportunity, m.title, contactNo, [
-    { type: 'context', elements: [{ type: 'mrkdwn', text: m.forContact(contactNo) }] },
+  const usable = cycles.filter((c) => !c.blocked || c.code === defaultCycle)
+  return modal(CALLBACK_IDS.newOpportunity, m.title, contactNo ?? '', [
+    contactNo ? { type: 'context', elements: [{ type: 'mrkdwn', text: m.forContact(contactNo) }] } : input(CONTACT_PICKER_BLOCK, m.contact, contactPicker(), false, m.contactHint),
     input('description', m.description, text()),
+    // Without any cycle there is nothing to pick; saving then says at the description what the setup lacks.
+    ...(usable.length ? [input('cycle', m.cycle, codePicker(usable, defaultCycle), false, m.cycleHint)] : []),
     input('value', m.value, text(), true, m.valueHint),
     input('close-date', m.closeDate, { type: 'datepicker' }, true),
   ])
@@ -115,9 +153,6 @@ function mailItemContext(item: MailReviewModalItem): Block {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: `${messages.mail.itemId(item.id)} ${who}`.trim().slice(0, 2900) }] }
 }
 
-/** The block id of a contact picker: its options come from options/contact-picker.ts, its value is a contact number. */
-export const CONTACT_PICKER_BLOCK = 'contact'
-
 /** "Assign to contact" for a waiting email: a contact picked by name, email or number logs the email on it. */
 export function mailAssignModal(item: MailReviewModalItem): Block {
   const m = messages.mail.assignModal
@@ -166,13 +201,19 @@ export function advanceOpportunityModal(no: string): Block {
   ])
 }
 
-/** Close an opportunity as won or lost, with a close code and a note. */
-export function closeOpportunityModal(no: string): Block {
+/**
+ * Close an opportunity as won or lost, with a close code picked from the configured ones (won and lost codes
+ * in groups; core refuses a code of the other outcome, or none, at this field) and a note.
+ */
+export function closeOpportunityModal(no: string, closeCodes: CloseCode[]): Block {
   const m = messages.modals.close
+  const groups = (['won', 'lost'] as const)
+    .map((type) => ({ label: plain(m.codeGroups[type]), options: closeCodes.filter((c) => c.type === type).slice(0, OPTIONS_MAX).map((c) => choice(c.code, c.description)) }))
+    .filter((g) => g.options.length)
   return modal(CALLBACK_IDS.closeOpportunity, m.title, no, [
     { type: 'context', elements: [{ type: 'mrkdwn', text: m.forOpportunity(no) }] },
     input('outcome', m.outcome, select(['won', 'lost'])),
-    input('code', m.code, text(), true, m.codeHint),
+    input('code', m.code, groups.length ? { type: 'static_select', option_groups: groups } : text(), true, m.codeHint),
     input('note', m.note, text(undefined, true), true),
   ])
 }

@@ -1,5 +1,6 @@
 import type { App, MessageShortcut } from '@slack/bolt'
-import { logInteractionModal, SUBJECT_MAX } from '../blocks/modal-views.ts'
+import { SUBJECT_MAX } from '../blocks/modal-views.ts'
+import { buildLogInteractionModal } from '../actions/modal-openers.ts'
 import type { BotDeps } from '../deps.ts'
 import { CALLBACK_IDS } from '../ids.ts'
 
@@ -24,6 +25,6 @@ export function register(app: App, deps: BotDeps): void {
       client.chat.getPermalink({ channel: shortcut.channel.id, message_ts: shortcut.message.ts }).then((r) => r.permalink, () => undefined),
     ])
     const source = { author, permalink, fullText: text.length > SUBJECT_MAX ? text.slice(0, METADATA_TEXT_MAX) : undefined }
-    await client.views.open({ trigger_id: shortcut.trigger_id, view: logInteractionModal(undefined, text, source) as never })
+    await client.views.open({ trigger_id: shortcut.trigger_id, view: (await buildLogInteractionModal(deps.core, undefined, text, source)) as never })
   })
 }

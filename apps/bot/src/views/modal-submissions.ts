@@ -57,7 +57,8 @@ export function register(app: App, deps: BotDeps): void {
       const contact = metadata.startsWith('{') ? v.contact : metadata || v.contact
       return ['log', contact ?? '', v.template ?? '', ...options({ ...v, ...(note ? { note } : {}) }, ['date', 'duration', 'evaluation', 'note']), '--', v.subject ?? '']
     }, 'subject'],
-    [CALLBACK_IDS.newOpportunity, (contact, v) => ['opp', 'new', contact, ...options(v, ['value', 'close-date']), '--', v.description ?? ''], 'description'],
+    // From a card the metadata is the contact number; from App Home or `/crm opp new` the contact was picked.
+    [CALLBACK_IDS.newOpportunity, (metadata, v) => ['opp', 'new', metadata || v.contact || '', ...options(v, ['cycle', 'value', 'close-date']), '--', v.description ?? ''], 'description'],
     [CALLBACK_IDS.newContact, (_, v) => ['contact', 'add', v.type ?? '', ...(v.check ? ['--check'] : []), ...options(v, ['company', ...CONTACT_MODAL_FIELDS]), '--', v.name ?? ''], 'name'],
     [CALLBACK_IDS.editContact, (metadata, v) => changedFields(metadata, v), 'name'],
     [CALLBACK_IDS.advanceOpportunity, (no, v) => ['opp', 'next', no, ...options(v, ['quote', 'note'])], 'note'],
