@@ -54,6 +54,18 @@ const MONTHS: Array<[RegExp, number]> = [
   [/^(nov|nóv|ноя)/u, 11], [/^(dec|dez|des|дек)/u, 12],
 ]
 
+/** Zone abbreviations mail programs write after the time (Apple Mail in German: "um 10:12:00 MEZ"), in minutes east of UTC. */
+const ZONE_NAMES: Record<string, number> = { gmt: 0, utc: 0, ut: 0, wet: 0, west: 60, cet: 60, mez: 60, cest: 120, mesz: 120, eet: 120, oez: 120, eest: 180, oesz: 180, msk: 180 }
+const ZONE_NAME = new RegExp(`(?:^|[^\\p{L}])(${Object.keys(ZONE_NAMES).join('|')})(?![\\p{L}])`, 'u')
+
+/** The zone after a forward's time, in minutes east of UTC: "+0300", "+03:00", "GMT+3" (Apple Mail), "MEZ"; undefined when none is given. */
+function zoneOffset(rest: string): number | undefined {
+  const short = /\b(?:gmt|utc)\s*([+-])(\d{1,2})(?::?(\d{2}))?\b/.exec(rest) ?? /([+-])(\d{2}):?(\d{2})\b/.exec(rest)
+  if (short) return (short[1] === '-' ? -1 : 1) * (Number(short[2]) * 60 + Number(short[3] ?? 0))
+  const named = ZONE_NAME.exec(rest)
+  return named ? ZONE_NAMES[named[1]!] : undefined
+}
+
 /** Reads the date line of a forward in the languages mail programs write it; null when it cannot. */
 export function parseForwardDate(value: string | null | undefined): string | null {
   if (!value) return null
@@ -84,11 +96,10 @@ export function parseForwardDate(value: string | null | undefined): string | nul
   let hour = time ? Number(time[1]) : 0
   if (time?.[4]?.toLowerCase() === 'pm' && hour < 12) hour += 12
   if (time?.[4]?.toLowerCase() === 'am' && hour === 12) hour = 0
-  const zone = /([+-])(\d{2}):?(\d{2})\b/.exec(lower.slice(time ? lower.indexOf(time[0]) : 0))
-  const offsetMin = zone ? (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : 0
-  const utc = Date.UTC(year, month - 1, day, hour, time ? Number(time[2]) : 0, time?.[3] ? Number(time[3]) : 0) - offsetMin * 60_000
+  const offsetMin = zoneOffset(lower.slice(time ? lower.indexOf(time[0]) + time[0].length : 0))
+  const utc = Date.UTC(year, month - 1, day, hour, time ? Number(time[2]) : 0, time?.[3] ? Number(time[3]) : 0) - (offsetMin ?? 0) * 60_000
   const date = new Date(utc)
-  return Number.isNaN(date.getTime()) || date.getUTCFullYear() !== year && !zone ? null : date.toISOString()
+  return Number.isNaN(date.getTime()) || date.getUTCFullYear() !== year && offsetMin === undefined ? null : date.toISOString()
 }
 
 /** Our own reader for forward blocks the library misses (Russian and Icelandic mail programs, Outlook variants). */

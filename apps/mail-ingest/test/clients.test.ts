@@ -50,6 +50,10 @@ describe('mail clients and languages', () => {
     ['gmail-forward-fr.eml', 'Gmail, French', 'jean', 'Devis cabillaud', '2026-11-16T09:12:00.000Z', 'À enregistrer, merci.'],
     ['outlook-forward-fr.eml', 'Outlook desktop, French', 'jean', 'Commande de juillet', '2026-11-16T09:12:00.000Z', 'Pour le CRM.'],
     ['gmail-nested-forward-ru.eml', 'Gmail, Russian, base64, a forward of a forward', 'irina', 'Заказ на поставку', '2026-11-16T09:12:00.000Z', 'Анна, это надо занести.'],
+    ['outlook-web-forward-ru-html.eml', 'Outlook on the web, Russian, HTML only, base64', 'irina', 'Заявка на мойву, 12 тонн', '2026-11-16T09:12:00.000Z', 'Коллеги, заявка от Росфиш — занесите, пожалуйста.'],
+    ['apple-forward-de.eml', 'Apple Mail, German, WG:, zone as a name (MEZ)', 'mueller', 'Angebot Räucherlachs', '2026-11-16T09:12:00.000Z', 'Bitte im CRM ablegen.'],
+    ['apple-forward-ru.eml', 'Apple Mail, Russian, zone as GMT+3', 'irina', 'Отгрузка сельди', '2026-11-16T09:12:00.000Z', 'Коллеги, занесите в CRM.'],
+    ['gmail-forward-is.eml', 'Gmail, Icelandic, English field names under a localised separator, with an attachment', 'thora', 'Verðskrá 2027', '2026-11-16T09:12:00.000Z', 'Vinsamlegast skráið í CRM.'],
   ])('logs %s (%s) against the original sender', async (file, _client, who, subject, occurredAt, note) => {
     const r = await ingestMessage(deps, settings, fixture(file))
     expect(r, r.reason ?? '').toMatchObject({ outcome: 'logged', kind: 'forward', direction: 'inbound', contacts: [nos[who]] })

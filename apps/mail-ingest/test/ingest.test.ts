@@ -92,6 +92,26 @@ describeEachDialect('mail ingest', (dialect) => {
     expect(r).toMatchObject({ outcome: 'logged', kind: 'attachment', contacts: [nos.irina], externalRef: '<orig-7@rosfish.ru>' })
     const [entry] = await history(nos.irina!)
     expect(entry).toMatchObject({ subject: 'Счёт на оплату', occurredAt: '2026-11-15T09:00:00.000Z', templateCode: 'EMAIL-IN' })
+    // The attached .eml is the original itself, not a file the customer sent: the original had no attachments.
+    expect(entry!.attachments).toEqual([])
+  })
+
+  it('stores the names and decoded sizes of the attachments of a message forwarded as attachment', async () => {
+    const r = await ingestMessage(deps, settings, fixture('thunderbird-forward-as-attachment-pdf.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'attachment', contacts: [nos.nordfish], externalRef: '<c41d2e7f-orig-nordfish@nordfish.no>' })
+    const [entry] = await history(nos.nordfish!)
+    expect(entry).toMatchObject({ subject: 'Offer and price sheet 2027', occurredAt: '2026-11-16T09:12:00.000Z', description: "Nordfish's offer with both files, for the record." })
+    expect(entry!.attachments).toEqual([
+      { name: 'Offer 2027.pdf', size: 18432, contentType: 'application/pdf' },
+      { name: 'Prísar 2027.xlsx', size: 5120, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    ])
+  })
+
+  it('stores the attachment an inline forward carries along, with its encoded-word name and decoded size', async () => {
+    const r = await ingestMessage(deps, settings, fixture('gmail-forward-is.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'forward', contacts: [nos.thora] })
+    const [entry] = await history(nos.thora!)
+    expect(entry!.attachments).toEqual([{ name: 'Verðskrá 2027.pdf', size: 2345, contentType: 'application/pdf' }])
   })
 
   it('logs a BCC copy of outgoing mail as EMAIL-OUT to every matched recipient, never by a free-mail domain', async () => {
@@ -100,7 +120,7 @@ describeEachDialect('mail ingest', (dialect) => {
     expect([...r.contacts].sort()).toEqual([nos.thora, nos.nordfish].sort())
     const [entry] = await history(nos.thora!)
     expect(entry).toMatchObject({ templateCode: 'EMAIL-OUT', subject: 'Your quote', externalRef: '<bcc-1@team.example>', informationFlow: 'outbound', salespersonCode: 'ANNA' })
-    expect(entry!.attachments).toEqual([expect.objectContaining({ name: 'quote.pdf', contentType: 'application/pdf' })])
+    expect(entry!.attachments).toEqual([{ name: 'quote.pdf', size: 21, contentType: 'application/pdf' }])
   })
 
   it('logs a BCC copy of an Outlook reply as outbound, not as a forward of the quoted message', async () => {

@@ -24,6 +24,11 @@ describe('inline forwards', () => {
     expect(parseForwardDate('16. nóv. 2026 kl. 09:12')).toBe('2026-11-16T09:12:00.000Z')
     expect(parseForwardDate('Montag, 16. November 2026 09:12')).toBe('2026-11-16T09:12:00.000Z')
     expect(parseForwardDate('16.11.2026, 09:12 +0300')).toBe('2026-11-16T06:12:00.000Z')
+    // Apple Mail writes the zone as a name or as GMT+H.
+    expect(parseForwardDate('16. November 2026 um 10:12:00 MEZ')).toBe('2026-11-16T09:12:00.000Z')
+    expect(parseForwardDate('16. Juli 2026 um 11:12:00 MESZ')).toBe('2026-07-16T09:12:00.000Z')
+    expect(parseForwardDate('16 ноября 2026 г. в 12:12:00 GMT+3')).toBe('2026-11-16T09:12:00.000Z')
+    expect(parseForwardDate('Mo., 16. Nov. 2026 um 09:12 Uhr')).toBe('2026-11-16T09:12:00.000Z')
     expect(parseForwardDate('sometime')).toBeNull()
   })
 
