@@ -19,7 +19,19 @@ export interface ImapProxy {
   close(): Promise<void>
 }
 
-export async function startImapProxy(targetPort: number): Promise<ImapProxy> {
+/** Removes the named capabilities from a server line that announces capabilities (greeting, CAPABILITY, login OK). */
+export function hideCapabilities(line: string, names: readonly string[]): string {
+  if (names.length === 0 || !/^(?:\*|[A-Za-z0-9.]+) (?:OK \[CAPABILITY |CAPABILITY )/i.test(line)) return line
+  const hidden = new Set(names.map((n) => n.toUpperCase()))
+  return line.replace(/(\[?CAPABILITY )([^\]\r\n]*)/i, (_m, head: string, list: string) => head + list.split(' ').filter((c) => !hidden.has(c.toUpperCase())).join(' '))
+}
+
+/**
+ * Starts the proxy. `hide` names capabilities the client must not see (e.g. IDLE, to act as a server without
+ * it): they are removed from every capability announcement the server sends.
+ */
+export async function startImapProxy(targetPort: number, options: { hide?: readonly string[] } = {}): Promise<ImapProxy> {
+  const hide = options.hide ?? []
   const sockets = new Set<Socket>()
   const commands: string[] = []
   let server!: Server
@@ -52,7 +64,17 @@ export async function startImapProxy(targetPort: number): Promise<ImapProxy> {
     upstream.on('error', drop)
     client.on('close', drop)
     upstream.on('close', drop)
-    upstream.on('data', (d) => client.write(d))
+    let fromServer = ''
+    upstream.on('data', (d: Buffer) => {
+      if (hide.length === 0) return client.write(d)
+      // Whole lines only, so an announcement split over two packets is still seen; the rest waits for its line end.
+      fromServer += d.toString('latin1')
+      const end = fromServer.lastIndexOf('\n') + 1
+      if (end === 0) return
+      const lines = fromServer.slice(0, end).split(/(?<=\n)/)
+      fromServer = fromServer.slice(end)
+      client.write(Buffer.from(lines.map((l) => hideCapabilities(l, hide)).join(''), 'latin1'))
+    })
     client.on('data', (d: Buffer) => {
       if (held) return
       pending += d.toString('latin1')
