@@ -1,6 +1,7 @@
+import { sql } from '@crm/db'
 import { describeEachDialect } from '@crm/db/testing'
 import { describe, expect, it } from 'vitest'
-import { isoWeekOf, loadReportData, periodEndingAt } from '../src/index.ts'
+import { isoWeekOf, loadReportData, logInteraction, monthsEndingAt, periodEndingAt } from '../src/index.ts'
 import { admin, useCore } from './builders.ts'
 import { HOSTILE_NAMES, seedReportData } from './report-fixture.ts'
 
@@ -11,6 +12,11 @@ describe('report periods', () => {
     expect(isoWeekOf('2027-01-01')).toBe('2026-W53')
     expect(isoWeekOf('2026-11-16')).toBe('2026-W47')
     expect(isoWeekOf('2026-11-15T23:59:59Z')).toBe('2026-W46')
+  })
+
+  it('names the calendar months that end with the current one, across a year boundary', () => {
+    expect(monthsEndingAt(new Date('2026-01-31T23:59:59Z'), 3)).toEqual(['2025-11', '2025-12', '2026-01'])
+    expect(monthsEndingAt(new Date('2026-11-20T10:00:00Z'), 1)).toEqual(['2026-11'])
   })
 
   it('ends the period with the current day included', () => {
@@ -31,6 +37,8 @@ describeEachDialect('report read models', (dialect) => {
     expect(r.interactionsByWeek.every((w) => w.total === 0)).toBe(true)
     expect(r.staleOpportunities).toEqual([])
     expect(r.salespersonActivity).toEqual([])
+    expect(r.activityByMonth.rows).toEqual([])
+    expect(r.activityByMonth.months).toHaveLength(12)
   })
 
   it('sums the open pipeline by stage, close month and salesperson (estimated and calculated value)', async () => {
@@ -90,5 +98,34 @@ describeEachDialect('report read models', (dialect) => {
       { code: 'AA', name: 'Anna Ólafsdóttir', interactions: 2, durationMin: 15, opportunitiesCreated: 3, won: 0, lost: 1, wonMinor: 0, openCount: 2, openCalculatedMinor: 100_000 },
       { code: 'BB', name: HOSTILE_NAMES[1], interactions: 2, durationMin: 60, opportunitiesCreated: 2, won: 1, lost: 0, wonMinor: 300_000, openCount: 1, openCalculatedMinor: 4_000 },
     ])
+  })
+
+  it('counts interactions, opportunities created and won per salesperson and calendar month, in one window of months', async () => {
+    const seeded = await seedReportData(f.deps, admin)
+    const db = f.database.db
+    // Cod 2027 created on the last instant of October, Nets won in September; AA also logged on the first day
+    // of the twelve-month window and on the day before it.
+    await sql`update opportunities set created_at = ${'2026-10-31T23:59:59.999Z'} where no = ${seeded.o1}`.execute(db)
+    await sql`update opportunities set closed_at = ${'2026-09-15T12:00:00.000Z'} where no = ${seeded.o4}`.execute(db)
+    await logInteraction(f.deps, admin, { contactNo: seeded.thora, templateCode: 'EMAIL-IN', subject: 'First', date: '2025-12-01', salespersonCode: 'AA' })
+    await logInteraction(f.deps, admin, { contactNo: seeded.thora, templateCode: 'EMAIL-IN', subject: 'Too old', date: '2025-11-30', salespersonCode: 'AA' })
+    const r = await loadReportData(f.deps)
+    const months = r.activityByMonth.months
+    expect([months[0], months.at(-1), months.length]).toEqual(['2025-12', '2026-11', 12])
+    const cells = (code: string, key: 'interactions' | 'opportunitiesCreated' | 'won') => {
+      const row = r.activityByMonth.rows.find((x) => x.code === code)!
+      return Object.fromEntries(months.flatMap((m, i) => (row.months[i]![key] ? [[m, row.months[i]![key]]] : [])))
+    }
+    expect(r.activityByMonth.rows.map((x) => [x.code, x.name, x.total])).toEqual([
+      ['AA', 'Anna Ólafsdóttir', { interactions: 4, opportunitiesCreated: 3, won: 0 }],
+      ['BB', HOSTILE_NAMES[1], { interactions: 2, opportunitiesCreated: 2, won: 1 }],
+    ])
+    expect(cells('AA', 'interactions')).toEqual({ '2025-12': 1, '2026-08': 1, '2026-11': 2 })
+    expect(cells('AA', 'opportunitiesCreated')).toEqual({ '2026-10': 1, '2026-11': 2 })
+    expect(cells('BB', 'interactions')).toEqual({ '2026-11': 2 })
+    expect(cells('BB', 'won')).toEqual({ '2026-09': 1 })
+    const three = (await loadReportData(f.deps, { activityMonths: 3 })).activityByMonth
+    expect(three.months).toEqual(['2026-09', '2026-10', '2026-11'])
+    expect(three.rows.map((x) => [x.code, x.total.interactions, x.total.opportunitiesCreated, x.total.won])).toEqual([['AA', 2, 3, 0], ['BB', 2, 2, 1]])
   })
 })

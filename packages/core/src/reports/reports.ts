@@ -71,6 +71,27 @@ export interface SalespersonActivityRow {
   openCalculatedMinor: number
 }
 
+export interface MonthActivity {
+  interactions: number
+  opportunitiesCreated: number
+  won: number
+}
+
+export interface SalespersonMonthsRow {
+  /** null collects what has no salesperson. */
+  code: string | null
+  name: string | null
+  /** One entry per month of ActivityByMonth.months, in the same order. */
+  months: MonthActivity[]
+  total: MonthActivity
+}
+
+export interface ActivityByMonth {
+  /** The calendar months shown, oldest first (YYYY-MM); the last is the current month up to today. */
+  months: string[]
+  rows: SalespersonMonthsRow[]
+}
+
 export interface ReportData {
   generatedAt: string
   currency: string
@@ -86,6 +107,7 @@ export interface ReportData {
   interactionsByChannel: Record<Channel, number>
   staleOpportunities: StaleOpportunity[]
   salespersonActivity: SalespersonActivityRow[]
+  activityByMonth: ActivityByMonth
 }
 
 export interface ReportOptions {
@@ -95,6 +117,8 @@ export interface ReportOptions {
   staleDays?: number
   /** At most this many stale opportunities are listed (default 200). */
   staleLimit?: number
+  /** Calendar months of the per-month salesperson activity, the current one included (default 12). */
+  activityMonths?: number
 }
 
 const DAY = 86_400_000
@@ -234,6 +258,43 @@ export async function getSalespersonActivity(deps: CoreDeps, period: ReportPerio
   return [...rows.values()].sort((a, b) => (a.code === b.code ? 0 : a.code === null ? 1 : b.code === null ? -1 : a.code < b.code ? -1 : 1))
 }
 
+/** The `count` calendar months (YYYY-MM) that end with the month of `now`, oldest first. */
+export function monthsEndingAt(now: Date, count: number): string[] {
+  const months: string[] = []
+  for (let i = count - 1; i >= 0; i--) months.push(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7))
+  return months
+}
+
+/**
+ * Per salesperson (every salesperson, plus a row for work without one when there is any) and calendar month:
+ * live interactions, opportunities created and opportunities won, from one grouped query over the months up to
+ * the end of `to` (the current month counts up to today).
+ */
+export async function getActivityByMonth(deps: CoreDeps, now: Date, monthCount: number, to: string): Promise<ActivityByMonth> {
+  const db = deps.database.db
+  const months = monthsEndingAt(now, monthCount)
+  const index = new Map(months.map((m, i) => [m, i]))
+  const zero = (): MonthActivity => ({ interactions: 0, opportunitiesCreated: 0, won: 0 })
+  const rows = new Map<string | null, SalespersonMonthsRow>()
+  const row = (code: string | null) => {
+    if (!rows.has(code)) rows.set(code, { code, name: null, months: months.map(zero), total: zero() })
+    return rows.get(code)!
+  }
+  for (const p of await salespeople.list(db)) row(p.code).name = p.name
+  for (const c of await reports.listActivityMonthCells(db, `${months[0]}-01`, to)) {
+    const i = index.get(c.month)
+    if (i === undefined) continue
+    const r = row(c.salesperson_code)
+    for (const into of [r.months[i]!, r.total]) {
+      into.interactions += c.interactions
+      into.opportunitiesCreated += c.created
+      into.won += c.won
+    }
+  }
+  const sorted = [...rows.values()].sort((a, b) => (a.code === b.code ? 0 : a.code === null ? 1 : b.code === null ? -1 : a.code < b.code ? -1 : 1))
+  return { months, rows: sorted }
+}
+
 /** Live contacts by type. */
 export async function getContactCounts(deps: CoreDeps): Promise<{ total: number; companies: number; persons: number }> {
   const rows = await reports.countContactsByType(deps.database.db)
@@ -267,5 +328,6 @@ export async function loadReportData(deps: CoreDeps, options: ReportOptions = {}
     interactionsByChannel,
     staleOpportunities: await getStaleOpportunities(deps, now, staleDays, options.staleLimit),
     salespersonActivity: await getSalespersonActivity(deps, period, pipeline.bySalesperson),
+    activityByMonth: await getActivityByMonth(deps, now, options.activityMonths ?? 12, period.to),
   }
 }

@@ -127,6 +127,59 @@ export async function listInteractionDayCells(db: Executor, from: string, to: st
   return rows.map((r) => ({ ...r, count: Number(r.count), cost_minor: Number(r.cost_minor), duration_min: Number(r.duration_min) }))
 }
 
+export interface ActivityMonthCell {
+  salesperson_code: string | null
+  /** YYYY-MM (UTC). */
+  month: string
+  interactions: number
+  created: number
+  won: number
+}
+
+/**
+ * Per salesperson and calendar month in [from, to): live interactions (by occurred_at), opportunities created
+ * (by created_at) and won (by closed_at). One statement: three grouped selects joined by UNION ALL and summed,
+ * the month taken as the text prefix of the ISO timestamp (the same expression on SQLite and PostgreSQL).
+ */
+export async function listActivityMonthCells(db: Executor, from: string, to: string): Promise<ActivityMonthCell[]> {
+  const zero = sql<number>`0`
+  const one = sql<number>`count(*)`
+  const interactions = db
+    .selectFrom('interaction_log_entries')
+    .where('canceled', '=', 0)
+    .where('occurred_at', '>=', from)
+    .where('occurred_at', '<', to)
+    .select(['salesperson_code', sql<string>`substr(occurred_at, 1, 7)`.as('month'), one.as('interactions'), zero.as('created'), zero.as('won')])
+    .groupBy(['salesperson_code', sql`substr(occurred_at, 1, 7)`])
+  const created = db
+    .selectFrom('opportunities')
+    .where('created_at', '>=', from)
+    .where('created_at', '<', to)
+    .select(['salesperson_code', sql<string>`substr(created_at, 1, 7)`.as('month'), zero.as('interactions'), one.as('created'), zero.as('won')])
+    .groupBy(['salesperson_code', sql`substr(created_at, 1, 7)`])
+  const won = db
+    .selectFrom('opportunities')
+    .where('status', '=', 'won')
+    .where('closed_at', '>=', from)
+    .where('closed_at', '<', to)
+    .select(['salesperson_code', sql<string>`substr(closed_at, 1, 7)`.as('month'), zero.as('interactions'), zero.as('created'), one.as('won')])
+    .groupBy(['salesperson_code', sql`substr(closed_at, 1, 7)`])
+  const rows = await db
+    .selectFrom(interactions.unionAll(created).unionAll(won).as('u'))
+    .select((eb) => [
+      'u.salesperson_code',
+      'u.month',
+      eb.fn.sum<number>('u.interactions').as('interactions'),
+      eb.fn.sum<number>('u.created').as('created'),
+      eb.fn.sum<number>('u.won').as('won'),
+    ])
+    .groupBy(['u.salesperson_code', 'u.month'])
+    .orderBy('u.salesperson_code')
+    .orderBy('u.month')
+    .execute()
+  return rows.map((r) => ({ salesperson_code: r.salesperson_code, month: r.month, interactions: Number(r.interactions), created: Number(r.created), won: Number(r.won) }))
+}
+
 export interface StaleOpportunityRow {
   no: string
   description: string
