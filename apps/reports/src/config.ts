@@ -7,6 +7,8 @@ export interface ReportsConfig {
   asOf: Date | undefined
   periodDays: number
   staleDays: number
+  /** Calendar months of the per-month salesperson activity (the current one included). */
+  activityMonths: number
   /** Contacts per page of a segment's pages. */
   pageSize: number
 }
@@ -38,6 +40,7 @@ export function readReportsConfig(env: Record<string, string | undefined>): Repo
     periodDays: positive('CRM_REPORTS_PERIOD_DAYS', 90),
     staleDays: positive('CRM_REPORTS_STALE_DAYS', 30),
     pageSize: positive('CRM_REPORTS_PAGE_SIZE', 500, 100_000, 'contacts'),
+    activityMonths: positive('CRM_REPORTS_ACTIVITY_MONTHS', 12, 60, 'months'),
   }
   if (problems.length) throw new ReportsConfigError(problems.join('\n'))
   return config

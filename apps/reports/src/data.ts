@@ -32,7 +32,7 @@ async function readSiteData(): Promise<SiteData> {
     }
     const asOf = config.asOf
     const deps = createCoreDeps(database, asOf ? { clock: () => asOf } : {})
-    const report = await loadReportData(deps, { periodDays: config.periodDays, staleDays: config.staleDays })
+    const report = await loadReportData(deps, { periodDays: config.periodDays, staleDays: config.staleDays, activityMonths: config.activityMonths })
     const marketing = await loadSegmentCampaignData(deps, { pageSize: config.pageSize })
     return { report, marketing, database: database.displayUrl }
   } finally {

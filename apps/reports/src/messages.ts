@@ -41,7 +41,8 @@ export const messages = {
   },
   activity: {
     title: 'Salesperson activity',
-    intro: 'Interactions and opportunities per salesperson in the period, and each one’s open pipeline now.',
+    intro: 'Interactions and opportunities per salesperson in the period, and each one’s open pipeline now; below, the same per calendar month.',
+    monthsIntro: 'Live interactions by the day they happened, opportunities by the day they were created and won by the day they were closed; the current month counts up to today. The CSV has the same rows with the measure as a key.',
   },
   tables: {
     pipelineByStage: { title: 'Pipeline value by stage', empty: 'No open opportunities.' },
@@ -51,6 +52,7 @@ export const messages = {
     interactionsByWeek: { title: 'Interactions per ISO week by channel', empty: 'No interactions in the period.' },
     staleOpportunities: { title: (days: number) => `Stale opportunities (no stage change in ${days} days)`, empty: 'No stale opportunities.' },
     salespersonActivity: { title: 'Activity per salesperson', empty: 'No salespeople and no activity in the period.' },
+    activityByMonth: { title: (months: number) => `Activity per salesperson and month (the last ${months} months)`, empty: 'No salespeople and no activity in these months.' },
     segmentIndex: { title: 'Segments', empty: 'No segments.' },
     segmentContacts: { title: 'Contacts', empty: 'The segment has no contacts.' },
     segmentIndustry: { title: 'Composition by industry group', empty: 'No contacts.' },
@@ -137,6 +139,7 @@ export const messages = {
     value: 'Value',
   },
   outcomes: { won: 'Won', lost: 'Lost' },
+  activityMeasures: { interactions: 'Interactions', opportunitiesCreated: 'Opportunities created', won: 'Opportunities won' },
   segments: {
     title: 'Segments',
     intro: 'Every segment: its size, salesperson, when it was created and logged. Open one for its contacts, composition and the criteria that built it.',

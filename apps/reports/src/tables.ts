@@ -80,7 +80,15 @@ export function buildTables(r: ReportData) {
     r.salespersonActivity.map((s) => [person(s.code), s.name ?? m.none, s.interactions, s.durationMin, s.opportunitiesCreated, s.won, s.lost, money(s.wonMinor, c), s.openCount, money(s.openCalculatedMinor, c)]),
     r.salespersonActivity.map((s) => [s.code ?? '', s.name ?? '', s.interactions, s.durationMin, s.opportunitiesCreated, s.won, s.lost, major(s.wonMinor, c), s.openCount, major(s.openCalculatedMinor, c)]),
   )
-  return { pipelineByStage, forecastByMonth, pipelineBySalesperson, wonLost, interactionsByWeek, staleOpportunities, salespersonActivity }
+  const measures = (['interactions', 'opportunitiesCreated', 'won'] as const)
+  const byMonth = r.activityByMonth
+  const activityByMonth = table(
+    'activity-by-month', m.tables.activityByMonth.title(byMonth.months.length), m.tables.activityByMonth.empty,
+    [{ label: m.columns.salesperson }, { label: m.columns.measure }, ...byMonth.months.map((month) => ({ label: month, numeric: true })), { label: m.columns.total, numeric: true }],
+    byMonth.rows.flatMap((s) => measures.map((k) => [person(s.code), m.activityMeasures[k], ...s.months.map((x) => x[k]), s.total[k]])),
+    byMonth.rows.flatMap((s) => measures.map((k) => [s.code ?? '', k, ...s.months.map((x) => x[k]), s.total[k]])),
+  )
+  return { pipelineByStage, forecastByMonth, pipelineBySalesperson, wonLost, interactionsByWeek, staleOpportunities, salespersonActivity, activityByMonth }
 }
 
 export type TableId = keyof ReturnType<typeof buildTables>

@@ -4,8 +4,8 @@ import { absoluteDatabaseUrl, parseBuildArgs } from '../src/build.ts'
 import { readReportsConfig } from '../src/config.ts'
 
 describe('reports settings', () => {
-  it('defaults to the embedded database, now, 90 days and 30 stale days', () => {
-    expect(readReportsConfig({})).toEqual({ databaseUrl: 'sqlite:./data/crm.sqlite', asOf: undefined, periodDays: 90, staleDays: 30, pageSize: 500 })
+  it('defaults to the embedded database, now, 90 days, 30 stale days and 12 months of activity', () => {
+    expect(readReportsConfig({})).toEqual({ databaseUrl: 'sqlite:./data/crm.sqlite', asOf: undefined, periodDays: 90, staleDays: 30, activityMonths: 12, pageSize: 500 })
     expect(readReportsConfig({ DATABASE_URL: ' postgres://crm@db/crm ', CRM_REPORTS_AS_OF: '2026-11-20', CRM_REPORTS_STALE_DAYS: '14' })).toMatchObject({
       databaseUrl: 'postgres://crm@db/crm',
       asOf: new Date('2026-11-20T00:00:00Z'),
@@ -14,8 +14,8 @@ describe('reports settings', () => {
   })
 
   it('lists every bad setting at once', () => {
-    expect(() => readReportsConfig({ CRM_REPORTS_AS_OF: 'soon', CRM_REPORTS_PERIOD_DAYS: '0', CRM_REPORTS_STALE_DAYS: 'x', CRM_REPORTS_PAGE_SIZE: '0' })).toThrow(
-      /CRM_REPORTS_AS_OF must be a date[\s\S]*CRM_REPORTS_PERIOD_DAYS must be[\s\S]*CRM_REPORTS_STALE_DAYS must be[\s\S]*CRM_REPORTS_PAGE_SIZE must be a whole number of contacts/,
+    expect(() => readReportsConfig({ CRM_REPORTS_AS_OF: 'soon', CRM_REPORTS_PERIOD_DAYS: '0', CRM_REPORTS_STALE_DAYS: 'x', CRM_REPORTS_PAGE_SIZE: '0', CRM_REPORTS_ACTIVITY_MONTHS: '61' })).toThrow(
+      /CRM_REPORTS_AS_OF must be a date[\s\S]*CRM_REPORTS_PERIOD_DAYS must be[\s\S]*CRM_REPORTS_STALE_DAYS must be[\s\S]*CRM_REPORTS_PAGE_SIZE must be a whole number of contacts[\s\S]*CRM_REPORTS_ACTIVITY_MONTHS must be a whole number of months \(1-60\)/,
     )
   })
 

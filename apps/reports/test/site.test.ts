@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import { createCoreDeps, formatMoney, readCsv } from '@crm/core'
-import { openDatabase, sql, type CrmDatabase } from '@crm/db'
+import { CHANNELS, createCoreDeps, formatMoney, readCsv } from '@crm/core'
+import { openDatabase, sql, type CrmDatabase, type Executor } from '@crm/db'
 import { createTestDatabase, pgSkipReason } from '@crm/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HOSTILE_NAMES, seedReportData } from '../../../packages/core/test/report-fixture.ts'
@@ -47,6 +47,30 @@ function tableRows(html: string, id: string): string[][] {
   return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((r) => [...r[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]!))
 }
 
+/** The twelve months of the per-month activity as of NOW, and where they start. */
+const MONTHS = ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11']
+
+/**
+ * The per-month activity table as SQL computes it, one plain grouped query per measure: rows per salesperson
+ * (then the one without) and measure, a column per month and the total.
+ */
+async function expectedActivityByMonth(db: Executor): Promise<string[][]> {
+  const grouped = async (table: string, at: string, where: string) =>
+    (await sql<{ code: string | null; month: string; n: number }>`select salesperson_code as code, substr(${sql.raw(at)}, 1, 7) as month, count(*) as n from ${sql.raw(table)}
+      where ${sql.raw(where)} and ${sql.raw(at)} >= '2025-12-01' and ${sql.raw(at)} < '2026-11-21' group by salesperson_code, substr(${sql.raw(at)}, 1, 7)`.execute(db)).rows
+  const measures = [
+    ['Interactions', await grouped('interaction_log_entries', 'occurred_at', 'canceled = 0')],
+    ['Opportunities created', await grouped('opportunities', 'created_at', '1 = 1')],
+    ['Opportunities won', await grouped('opportunities', 'closed_at', "status = 'won'")],
+  ] as const
+  const people: Array<string | null> = (await sql<{ code: string }>`select code from salespeople order by code`.execute(db)).rows.map((r) => r.code)
+  if (measures.some(([, rows]) => rows.some((r) => r.code === null))) people.push(null)
+  return people.flatMap((code) => measures.map(([label, rows]) => {
+    const cells = MONTHS.map((month) => Number(rows.find((r) => r.code === code && r.month === month)?.n ?? 0))
+    return [code ?? '(no salesperson)', label, ...cells.map(String), String(cells.reduce((a, b) => a + b, 0))]
+  }))
+}
+
 describe('reports site built from a seeded database', () => {
   let work: string
   let site: string
@@ -55,6 +79,10 @@ describe('reports site built from a seeded database', () => {
     sizes: Array<{ no: string; n: number }>
     industry: Array<{ code: string; n: number }>
     campaigns: Array<{ no: string; targets: number; respondents: number; est: number; won: number }>
+    forecast: Array<{ month: string | null; n: number; est: number; calc: number }>
+    bySalesperson: Array<{ code: string | null; n: number; est: number; calc: number }>
+    weeks: Array<{ week: string; channel: string; n: number }>
+    activityByMonth: string[][]
   }
 
   beforeAll(async () => {
@@ -83,7 +111,25 @@ describe('reports site built from a seeded database', () => {
           (select coalesce(sum(o.estimated_value_minor), 0) from opportunities o where o.campaign_no = c.no) as est,
           (select coalesce(sum(o.estimated_value_minor), 0) from opportunities o where o.campaign_no = c.no and o.status = 'won') as won
         from campaigns c order by c.no`.execute(db)
-      sqlOf = { sizes: sizes.rows, industry: industry.rows, campaigns: campaigns.rows }
+      const forecast = await sql<{ month: string | null; n: number; est: number; calc: number }>`
+        select substr(estimated_close_date, 1, 7) as month, count(*) as n, sum(estimated_value_minor) as est, sum(calculated_value_minor) as calc
+        from opportunities where status in ('not_started', 'in_progress')
+        group by substr(estimated_close_date, 1, 7) order by estimated_close_date is null, substr(estimated_close_date, 1, 7)`.execute(db)
+      const bySalesperson = await sql<{ code: string | null; n: number; est: number; calc: number }>`
+        select salesperson_code as code, count(*) as n, sum(estimated_value_minor) as est, sum(calculated_value_minor) as calc
+        from opportunities where status in ('not_started', 'in_progress') group by salesperson_code order by salesperson_code is null, salesperson_code`.execute(db)
+      // The ISO week in SQL: the week's Thursday names its year, and its day of the year its number.
+      const weeks = await sql<{ week: string; channel: string; n: number }>`
+        select y || '-W' || substr('0' || w, -2) as week, channel, count(*) as n from (
+          select channel,
+            strftime('%Y', date(substr(occurred_at, 1, 10), '-3 days', 'weekday 4')) as y,
+            (cast(strftime('%j', date(substr(occurred_at, 1, 10), '-3 days', 'weekday 4')) as integer) - 1) / 7 + 1 as w
+          from interaction_log_entries where canceled = 0 and occurred_at >= '2026-08-23' and occurred_at < '2026-11-21')
+        group by y, w, channel`.execute(db)
+      sqlOf = {
+        sizes: sizes.rows, industry: industry.rows, campaigns: campaigns.rows, forecast: forecast.rows, bySalesperson: bySalesperson.rows, weeks: weeks.rows,
+        activityByMonth: await expectedActivityByMonth(db),
+      }
       expected = { openCount: open.rows[0]!.n, estimated: open.rows[0]!.est, calculated: open.rows[0]!.calc, byStage: byStage.rows, interactions: interactions.rows[0]!.n }
     } finally {
       await database.close()
@@ -118,6 +164,65 @@ describe('reports site built from a seeded database', () => {
     const stale = tableRows(read(site, 'pipeline.html'), 'stale-opportunities')
     expect(stale).toHaveLength(1)
     expect(stale[0]![2]).toBe('&lt;script&gt;alert(1)&lt;/script&gt;')
+  })
+
+  it('shows the forecast by close month and the open pipeline by salesperson as SQL groups them', () => {
+    const pipeline = read(site, 'pipeline.html')
+    const forecast = sqlOf.forecast.map((x) => [x.month ?? '(no close date)', String(x.n), formatMoney(x.est, 'EUR'), formatMoney(x.calc, 'EUR')])
+    expect(forecast.length).toBeGreaterThan(1)
+    expect(forecast.at(-1)![0]).toBe('(no close date)')
+    expect(tableRows(pipeline, 'forecast-by-month')).toEqual(forecast)
+    const people = sqlOf.bySalesperson.map((x) => [x.code ?? '(no salesperson)', String(x.n), formatMoney(x.est, 'EUR'), formatMoney(x.calc, 'EUR')])
+    expect(people.length).toBeGreaterThan(1)
+    expect(tableRows(pipeline, 'pipeline-by-salesperson')).toEqual(people)
+    const csv = readCsv(read(site, 'csv/forecast-by-month.csv').replace(/^\uFEFF/, ''))
+    expect(csv.map((r) => r.fields[1])).toEqual(['Opportunities', ...sqlOf.forecast.map((x) => String(x.n))])
+  })
+
+  it('shows interactions per ISO week and channel as SQL counts them, every week of the period listed', () => {
+    const rows = tableRows(read(site, 'index.html'), 'interactions-by-week')
+    // 2026-08-23 (a Sunday, W34) to 2026-11-20 (W47).
+    expect([rows[0]![0], rows.at(-1)![0], rows.length]).toEqual(['2026-W34', '2026-W47', 14])
+    const of = (week: string, channel: string) => sqlOf.weeks.find((x) => x.week === week && x.channel === channel)?.n ?? 0
+    expect(rows).toEqual(rows.map((r) => {
+      const counts = CHANNELS.map((ch) => Number(of(r[0]!, ch)))
+      return [r[0], ...counts.map(String), String(counts.reduce((a, b) => a + b, 0))]
+    }))
+    // Every week SQL found is in the table, and the weeks add up to the period's interactions.
+    expect(new Set(sqlOf.weeks.map((x) => x.week)).size).toBeGreaterThan(1)
+    for (const w of sqlOf.weeks) expect(rows.map((r) => r[0])).toContain(w.week)
+    expect(rows.reduce((n, r) => n + Number(r.at(-1)), 0)).toBe(expected.interactions)
+  })
+
+  it('shows pipeline value by stage and forecast by close month on the overview too, with charts and CSV', () => {
+    const index = read(site, 'index.html')
+    const pipeline = read(site, 'pipeline.html')
+    for (const id of ['pipeline-by-stage', 'forecast-by-month']) {
+      expect(tableRows(index, id).length).toBeGreaterThan(0)
+      expect(tableRows(index, id)).toEqual(tableRows(pipeline, id))
+      expect(index).toContain(`href="csv/${id}.csv"`)
+    }
+    expect(tableRows(index, 'forecast-by-month').map((r) => r[0])).toEqual(sqlOf.forecast.map((x) => x.month ?? '(no close date)'))
+    expect(index).toContain('<title id="chart-stage-title">Pipeline value by stage</title>')
+    expect(index).toContain('<title id="chart-month-title">Forecast by close month</title>')
+    // The text alternative names each bar with its estimated value (calculated plus the rest).
+    const desc = /<desc id="chart-month-desc">([^<]*)<\/desc>/.exec(index)?.[1]
+    expect(desc).toBe(sqlOf.forecast.map((x) => `${x.month ?? '(no close date)'}: ${formatMoney(x.est, 'EUR')} EUR`).join('; '))
+    expect(/<desc id="chart-stage-desc">([^<]*)<\/desc>/.exec(index)?.[1]).toBe(expected.byStage.map((s) => `STANDARD ${s.stage}: ${formatMoney(s.est, 'EUR')} EUR`).join('; '))
+  })
+
+  it('shows activity per salesperson and month for the last twelve months as SQL counts it, with CSV', () => {
+    const activity = read(site, 'activity.html')
+    const section = /<section[^>]*data-table="activity-by-month"[^>]*>([\s\S]*?)<\/section>/.exec(activity)?.[1] ?? ''
+    expect([...section.matchAll(/<th scope="col"[^>]*>([^<]*)<\/th>/g)].map((x) => x[1])).toEqual(['Salesperson', 'Measure', ...MONTHS, 'Total'])
+    const rows = tableRows(activity, 'activity-by-month')
+    expect(rows).toEqual(sqlOf.activityByMonth)
+    // Some activity falls outside the 90-day period (AA's August interaction) and still counts in its month.
+    expect(rows.find((r) => r[0] === 'AA' && r[1] === 'Interactions')![MONTHS.indexOf('2026-08') + 2]).toBe('1')
+    const csv = readCsv(read(site, 'csv/activity-by-month.csv').replace(/^\uFEFF/, ''))
+    expect(csv[0]!.fields).toEqual(['Salesperson', 'Measure', ...MONTHS, 'Total'])
+    expect(csv.slice(1).map((r) => r.fields.slice(2))).toEqual(sqlOf.activityByMonth.map((r) => r.slice(2)))
+    expect(csv.slice(1).map((r) => r.fields.slice(0, 2)).slice(0, 3)).toEqual([['AA', 'interactions'], ['AA', 'opportunitiesCreated'], ['AA', 'won']])
   })
 
   it('renders hostile names as text on every page, never as markup', () => {
@@ -307,6 +412,7 @@ describe('reports site built from PostgreSQL', () => {
       const campaign = read(join(work, 'site'), 'campaign-CP0001.html')
       expect([kpi(campaign, 'targets'), kpi(campaign, 'respondents'), kpi(campaign, 'response-rate')]).toEqual(['5', '3', '60 %'])
       expect(tableRows(read(join(work, 'site'), 'segment-SG00001-p3.html'), 'segment-SG00001-contacts').map((r) => r[1])).toEqual(['Þóra Guðmundsdóttir'])
+      expect(tableRows(read(join(work, 'site'), 'activity.html'), 'activity-by-month')).toEqual(await expectedActivityByMonth(database.db))
       expect(index).toMatch(/data-database>postgres:\/\/postgres:\*\*\*@/)
       for (const page of PAGES) expect(read(join(work, 'site'), page)).not.toContain('s3cret-pw')
     } finally {
@@ -328,6 +434,7 @@ describe('reports site built from an empty database', () => {
       expect(index).toContain('The database is empty')
       expect(read(join(work, 'site'), 'pipeline.html')).toContain('No open opportunities.')
       expect(read(join(work, 'site'), 'activity.html')).toContain('No salespeople and no activity in the period.')
+      expect(read(join(work, 'site'), 'activity.html')).toContain('No salespeople and no activity in these months.')
       expect(read(join(work, 'site'), 'segments.html')).toContain('There are no segments yet.')
       expect(read(join(work, 'site'), 'campaigns.html')).toContain('There are no campaigns yet.')
       expect(read(join(work, 'site'), 'index.html')).toContain('No campaign is in an active status.')
