@@ -143,6 +143,9 @@ export async function benchActivity(database: CrmDatabase, sizes: BenchSizes): P
  * Segments at scale: building a segment with three criteria (against the same set inserted by a hand-written
  * INSERT ... SELECT) and logging a segment of every contact (one interaction each, emails queued).
  */
+/** Segment build: at most this many times the hand-written INSERT ... SELECT. */
+export const SEGMENT_RATIO_GOAL = 1.5
+
 export async function benchSegments(database: CrmDatabase, contactCount: number, runs: number): Promise<BenchResult[]> {
   const deps = createCoreDeps(database)
   const db = database.db
@@ -165,10 +168,13 @@ export async function benchSegments(database: CrmDatabase, contactCount: number,
   const baseline = await timeEach(base, (no) => handWritten(no), 1)
   const build = await timeEach(segs, (no) => addToSegment(deps, ACTOR, { no, terms }), 1)
   const lines = await db.selectFrom('segment_lines').select((eb) => eb.fn.countAll<number>().as('n')).where('segment_no', '=', segs[0]!).executeTakeFirstOrThrow()
-  const out: BenchResult[] = [
-    result({ benchmark: 'segment build', dialect: database.dialect, size: `${size}, ${Number(lines.n)} matched`, measure: terms.join(' '), p50: build.p50, p95: build.p95, samples: build.samples, baseline: 'hand-written INSERT ... SELECT', baselineP95: baseline.p95 }, build, database.dialect === 'sqlite' ? 2000 : null),
-  ]
-  return out
+  const row = result({ benchmark: 'segment build', dialect: database.dialect, size: `${size}, ${Number(lines.n)} matched`, measure: terms.join(' '), p50: build.p50, p95: build.p95, samples: build.samples, baseline: 'hand-written INSERT ... SELECT', baselineP95: baseline.p95 }, build, database.dialect === 'sqlite' ? 2000 : null)
+  // The issue's goal is both: under 2 s on SQLite, and within 1.5x of the hand-written statement.
+  if (database.dialect === 'sqlite') {
+    row.goal = `p95 < 2000 ms, <= ${SEGMENT_RATIO_GOAL}x baseline`
+    row.pass = row.pass === true && row.ratio <= SEGMENT_RATIO_GOAL
+  }
+  return [row]
 }
 
 /** Logging a segment of every contact (100k at full size): one interaction each, emails queued. */
