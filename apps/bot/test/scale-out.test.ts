@@ -1,46 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { addSalesperson, createContact, createCoreDeps } from '@crm/core'
 import { openDatabase, type CrmDatabase } from '@crm/db'
 import { createTestPgUrl, pgSkipReason } from '@crm/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, postSigned, SECRET, slashCommandBody } from './harness.ts'
+import { startBotProcess, stopBotProcesses, type BotProcess } from './bot-process.ts'
+import { ADMIN, postSigned, slashCommandBody } from './harness.ts'
 import { startSlackStub, type SlackStub } from './slack-stub.ts'
 
-const main = resolve(import.meta.dirname, '../src/main.ts')
 const COMMANDS = 1000
 const CONTACTS = 20
-
-interface BotProcess {
-  child: ChildProcess
-  url: string
-  /** Log lines at warn level or above. */
-  problems: Array<Record<string, unknown>>
-  /** Deliveries this process only acknowledged because another delivery of the request had claimed it. */
-  alreadyClaimed: number
-}
-
-/** Starts `node apps/bot/src/main.ts` in HTTP mode on a free port and waits for its "started" line. */
-async function startBotProcess(stub: SlackStub, databaseUrl: string): Promise<BotProcess> {
-  const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, PORT: '0', SLACK_API_URL: `${stub.url}/api`, SLACK_ADMIN_USERS: ADMIN, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const bot = { child, url: '', problems: [] as Array<Record<string, unknown>>, alreadyClaimed: 0 }
-  const lines = createInterface({ input: child.stdout! })
-  const port = await new Promise<number>((resolveStart, reject) => {
-    child.once('exit', (code) => reject(new Error(`a bot process exited with ${code}`)))
-    lines.on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>
-      if (typeof entry.level === 'number' && entry.level >= 40) bot.problems.push(entry)
-      if (entry.event === 'request_already_claimed') bot.alreadyClaimed++
-      if (entry.event === 'started') resolveStart(entry.port as number)
-    })
-  })
-  bot.url = `http://127.0.0.1:${port}/slack/events`
-  return bot
-}
 
 const skip = pgSkipReason()
 
@@ -64,11 +31,10 @@ describe.skipIf(skip)(`two bot processes on one PostgreSQL database${skip ? ` (s
     await addSalesperson(core, admin, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
     await addSalesperson(core, admin, { code: 'OK', name: 'Óli Kári', slackUserId: 'UOLI' })
     for (let i = 0; i < CONTACTS; i++) contactNos.push((await createContact(core, admin, { type: 'company', name: `Útgerð ${i} ehf` })).contact.no)
-    bots = await Promise.all([startBotProcess(stub, db.url), startBotProcess(stub, db.url)])
+    bots = await Promise.all([startBotProcess(stub, db.url, { SLACK_ADMIN_USERS: ADMIN }), startBotProcess(stub, db.url, { SLACK_ADMIN_USERS: ADMIN })])
   })
   afterAll(async () => {
-    for (const bot of bots) bot.child.kill('SIGTERM')
-    await Promise.all(bots.map((b) => new Promise((r) => (b.child.exitCode !== null ? r(null) : b.child.once('exit', r)))))
+    await stopBotProcesses(bots)
     await database?.close()
     await db?.drop()
     await stub?.close()

@@ -1,51 +1,23 @@
 // Issue 8's scale-out as one load: two bot processes (HTTP mode, behind a simulated round-robin balancer) and two
 // ingesters on the same mailbox, all on one PostgreSQL database at the same time, so the Slack commands and the
 // mail contend for the same interaction number series. The active ingester is killed (kill -9) halfway.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { addSalesperson, createContact, createCoreDeps } from '@crm/core'
 import { openDatabase, type CrmDatabase } from '@crm/db'
 import { createTestPgUrl, pgSkipReason } from '@crm/db/testing'
 import { connectImap } from '@crm/mail-ingest'
 import { dovecotSkipReason, startDovecot, type Dovecot } from '@crm/mail-ingest/dovecot'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { postSigned, SECRET, slashCommandBody } from '../../bot/test/harness.ts'
+import { startBotProcess, stopBotProcesses, type BotProcess } from '../../bot/test/bot-process.ts'
+import { postSigned, slashCommandBody } from '../../bot/test/harness.ts'
 import { startSlackStub, type SlackStub } from '../../bot/test/slack-stub.ts'
 import { eventually, startIngester, type IngesterProcess } from '../../mail-ingest/test/ingester-process.ts'
 import { bccMessage } from '../../mail-ingest/test/mail-load.ts'
 
-const BOT_MAIN = resolve(import.meta.dirname, '../../bot/src/main.ts')
 const COMMANDS = 1000
 const MESSAGES = 2000
 const CONTACTS = 20
 const admin = { id: 'test', isAdmin: true }
 const skip = pgSkipReason() ?? dovecotSkipReason()
-
-interface BotProcess {
-  child: ChildProcess
-  url: string
-  problems: Array<Record<string, unknown>>
-}
-
-async function startBotProcess(stub: SlackStub, databaseUrl: string): Promise<BotProcess> {
-  const child = spawn(process.execPath, [BOT_MAIN], {
-    env: { PATH: process.env.PATH, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, PORT: '0', SLACK_API_URL: `${stub.url}/api`, DATABASE_URL: databaseUrl },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const bot: BotProcess = { child, url: '', problems: [] }
-  const lines = createInterface({ input: child.stdout! })
-  const port = await new Promise<number>((done, reject) => {
-    child.once('exit', (code) => reject(new Error(`a bot process exited with ${code}`)))
-    lines.on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>
-      if (typeof entry.level === 'number' && entry.level >= 40) bot.problems.push(entry)
-      if (entry.event === 'started') done(entry.port as number)
-    })
-  })
-  bot.url = `http://127.0.0.1:${port}/slack/events`
-  return bot
-}
 
 describe.skipIf(!!skip)(`scale-out: two bots and two ingesters on one PostgreSQL database at once${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let stub: SlackStub
@@ -82,8 +54,7 @@ describe.skipIf(!!skip)(`scale-out: two bots and two ingesters on one PostgreSQL
 
   afterAll(async () => {
     for (const i of ingesters) await i.killHard()
-    for (const b of bots) b.child.kill('SIGTERM')
-    await Promise.all(bots.map((b) => new Promise((r) => (b.child.exitCode !== null ? r(null) : b.child.once('exit', r)))))
+    await stopBotProcesses(bots)
     await mailbox?.logout().catch(() => undefined)
     await database?.close()
     await pg?.drop()

@@ -24,6 +24,16 @@ async function closedPort(): Promise<number> {
   return port
 }
 
+/** `crm start` as a child process in `cwd`; `output()` is everything it printed so far, `exited` its exit code. */
+function spawnStart(cwd: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [bin, 'start'], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+  return { child, exited, output: () => output }
+}
+
 describe('crm start', () => {
   it('with nothing configured lists what each part misses and exits 1', async () => {
     const tmp = tempSqliteUrl()
@@ -109,19 +119,11 @@ describe('crm start', () => {
     const port = await closedPort()
     expect((await crm(['contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--email', 'thora@hekla.is'], { DATABASE_URL: tmp.url })).code).toBe(0)
     const secret = 'start-test-secret'
-    const child = spawn(process.execPath, [bin, 'start'], {
-      cwd: tmp.dir,
-      env: { PATH: process.env.PATH, DATABASE_URL: tmp.url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, PORT: String(port), SLACK_API_URL: `${stub.url}/api/` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
+    const { child, exited, output } = spawnStart(tmp.dir, { DATABASE_URL: tmp.url, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: secret, PORT: String(port), SLACK_API_URL: `${stub.url}/api/` })
     try {
       const deadline = Date.now() + 60_000
-      while (!/"event":"started"/.test(output) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
-      expect(output).toMatch(/running Slack bot/)
+      while (!/"event":"started"/.test(output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+      expect(output()).toMatch(/running Slack bot/)
       const triggerId = randomUUID()
       const body = new URLSearchParams({
         team_id: 'T1', channel_id: 'C1', user_id: 'UREADER', user_name: 'reader', command: '/crm', text: 'contact find þóra',
@@ -153,10 +155,7 @@ describe('crm start', () => {
     const tmp = tempSqliteUrl()
     const site = join(tmp.dir, 'site')
     const port = await closedPort()
-    const child = spawn(process.execPath, [bin, 'start'], {
-      cwd: tmp.dir,
-      env: {
-        PATH: process.env.PATH,
+    const { child, exited, output } = spawnStart(tmp.dir, {
         DATABASE_URL: tmp.url,
         CRM_REPORTS_EVERY_MINUTES: '60',
         CRM_REPORTS_OUT_DIR: site,
@@ -166,27 +165,21 @@ describe('crm start', () => {
         IMAP_USER: 'crm-log',
         IMAP_PASSWORD: 'secret',
         MAIL_AUTHSERV_IDS: 'mx.test.invalid',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
     })
-    let output = ''
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)))
     try {
       const deadline = Date.now() + 60_000
-      while (!(/reports built into/.test(output) && /ingester exited \(code 1\); restarting in 2 s/.test(output)) && Date.now() < deadline) {
+      while (!(/reports built into/.test(output()) && /ingester exited \(code 1\); restarting in 2 s/.test(output())) && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 200))
       }
-      expect(output).toMatch(/running mail ingester, reports build every 60 min/)
-      expect(output).toMatch(/Not enabled \(settings missing\):\n {2}- Slack bot: set SLACK_BOT_TOKEN/)
-      expect(output).toMatch(/\[ingester\] mail-ingest: cannot log in to 127\.0\.0\.1/)
-      expect(output).toMatch(/ingester exited \(code 1\); restarting in 1 s[\s\S]*ingester exited \(code 1\); restarting in 2 s/)
-      expect(output).toMatch(/reports built into .*site in [\d.]+ s; next build in 60 min/)
+      expect(output()).toMatch(/running mail ingester, reports build every 60 min/)
+      expect(output()).toMatch(/Not enabled \(settings missing\):\n {2}- Slack bot: set SLACK_BOT_TOKEN/)
+      expect(output()).toMatch(/\[ingester\] mail-ingest: cannot log in to 127\.0\.0\.1/)
+      expect(output()).toMatch(/ingester exited \(code 1\); restarting in 1 s[\s\S]*ingester exited \(code 1\); restarting in 2 s/)
+      expect(output()).toMatch(/reports built into .*site in [\d.]+ s; next build in 60 min/)
       expect(readFileSync(join(site, 'index.html'), 'utf8')).toContain('CRM reports')
       child.kill('SIGTERM')
       expect(await exited).toBe(0)
-      expect(output).toMatch(/stopping every part[\s\S]*stopped\.\n$/)
+      expect(output()).toMatch(/stopping every part[\s\S]*stopped\.\n$/)
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL')
       tmp.cleanup()
