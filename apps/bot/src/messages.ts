@@ -91,7 +91,7 @@ export const messages = {
     openOpportunities: 'Your open opportunities',
     noOpportunities: 'You have no open opportunities. Create one from a contact card or with `/crm opp new`.',
     notStarted: 'Not started',
-    stage: (n: number) => `Stage ${n}`,
+    stage: (n: number, description: string | null) => `Stage ${n}${description ? ` · ${description}` : ''}`,
     calculated: 'calculated',
     recentInteractions: 'Your recent interactions',
     noInteractions: '_none yet_',

@@ -80,7 +80,7 @@ describe('the /crm slash command over signed HTTP', () => {
     const card = await runSlash(bot, 'UVIEWER', `contact show ${contact.no}`)
     const texts = (card.blocks as Array<Record<string, any>>).map((b) => b.text?.text ?? '')
     expect(texts.find((t: string) => t.startsWith('*Last interactions*'))).toMatch(/CALL-OUT: Cod offer &lt;2027&gt;/)
-    expect(texts.find((t: string) => t.startsWith('*Open opportunities*'))).toMatch(/50 t of cod · stage 1 · [A-Z]{3} 10,000\.00/)
+    expect(texts.find((t: string) => t.startsWith('*Open opportunities*'))).toMatch(/50 t of cod · stage 1 New · [A-Z]{3} 10,000\.00/)
   })
 
   it('does not create a second record when Slack retries the same command', async () => {

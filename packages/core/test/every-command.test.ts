@@ -227,6 +227,9 @@ describeEachDialect('every command', (dialect) => {
     expect(shown.entries.map((e: { action: string; stage: number }) => [e.action, e.stage])).toEqual([['first', 1], ['jump', 3], ['previous', 2], ['update', 2]])
     expect(shown.entries.filter((e: { active: boolean }) => e.active)).toHaveLength(1)
     expect(nos((await data('opp list --salesperson AA')).opportunities)).toEqual(['OP000002'])
+    // Each cycle names its own stages: the list shows the stage with the description of the opportunity's cycle.
+    expect((await data('opp list --stage 2')).opportunities.map((o: { no: string; stageDescription: string }) => [o.no, o.stageDescription])).toEqual([['OP000002', 'Qualify']])
+    expect(((await run('opp list --salesperson AA')) as { rows: unknown[] }).rows[0]).toMatchObject({ stage: '2 Qualify' })
     expect(nos((await data('opp list --stage 1')).opportunities)).toEqual(['OP000001'])
     expect(nos((await data('opp list --from 2027-02-01 --to 2027-02-28')).opportunities)).toEqual(['OP000002'])
     expect(nos((await data('opp list --contact CT000001')).opportunities)).toEqual(['OP000001'])

@@ -47,7 +47,7 @@ export function homeView(data: HomeData): Block {
   if (!data.openOpportunities.length) blocks.push(section(m.noOpportunities))
   const byStage = new Map<string, Opportunity[]>()
   for (const o of data.openOpportunities) {
-    const key = o.stage === null ? m.notStarted : m.stage(o.stage)
+    const key = o.stage === null ? m.notStarted : m.stage(o.stage, o.stageDescription && escapeMrkdwn(o.stageDescription))
     byStage.set(key, [...(byStage.get(key) ?? []), o])
   }
   for (const [stage, opps] of byStage) {

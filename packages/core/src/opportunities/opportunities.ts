@@ -524,7 +524,10 @@ export async function listOpportunities(deps: CoreDeps, input: ListOpportunities
     ...(contactNo ? { contactNo } : {}),
   }
   const rows = await opportunities.list(db, filter, limit + 1, offset)
-  return { opportunities: rows.slice(0, limit).map((r) => toOpportunity(r)), hasMore: rows.length > limit, offset }
+  const page = rows.slice(0, limit)
+  const described = await opportunities.stageDescriptions(db, [...new Set(page.map((r) => r.cycle_code))])
+  const descriptionOf = new Map(described.map((s) => [`${s.cycle_code}\u0000${s.stage}`, s.description]))
+  return { opportunities: page.map((r) => toOpportunity(r, r.current_stage === null ? null : (descriptionOf.get(`${r.cycle_code}\u0000${r.current_stage}`) ?? null))), hasMore: rows.length > limit, offset }
 }
 
 /** Forecast of open opportunities per salesperson, close month and stage, computed in SQL. */

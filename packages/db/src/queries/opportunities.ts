@@ -132,6 +132,12 @@ export async function list(db: Executor, filter: OpportunityFilter, limit: numbe
     .execute()
 }
 
+/** The description of every stage of the given sales cycles, to name the stages of a page of opportunities. */
+export async function stageDescriptions(db: Executor, cycleCodes: readonly string[]): Promise<Array<{ cycle_code: string; stage: number; description: string }>> {
+  if (!cycleCodes.length) return []
+  return db.selectFrom('sales_cycle_stages').select(['cycle_code', 'stage', 'description']).where('cycle_code', 'in', [...cycleCodes]).execute()
+}
+
 export interface ForecastRow {
   salesperson_code: string | null
   period: string | null
