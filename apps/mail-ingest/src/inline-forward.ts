@@ -116,6 +116,17 @@ function readOwnForward(text: string): InlineForward | undefined {
     let k = j
     for (; k < lines.length; k++) {
       const f = fieldOf(lines[k]!)
+      if (!f && lines[k]!.trim() === '' && k > j) {
+        // HTML-only mail (Outlook on the web) comes out with a blank line after each <br>: the block goes on
+        // when the next line that is not blank is a field not seen yet.
+        let next = k + 1
+        while (next < lines.length && lines[next]!.trim() === '') next++
+        const nextField = next < lines.length ? fieldOf(lines[next]!) : undefined
+        if (nextField && found[nextField.field] === undefined) {
+          k = next - 1
+          continue
+        }
+      }
       if (!f) {
         // A long To/Cc line wraps onto the next one.
         if (lines[k]!.trim() !== '' && k > j && /^\s+\S/.test(lines[k]!) && found.to !== undefined) continue

@@ -51,6 +51,7 @@ describe('mail clients and languages', () => {
     ['outlook-forward-fr.eml', 'Outlook desktop, French', 'jean', 'Commande de juillet', '2026-11-16T09:12:00.000Z', 'Pour le CRM.'],
     ['gmail-nested-forward-ru.eml', 'Gmail, Russian, base64, a forward of a forward', 'irina', 'Заказ на поставку', '2026-11-16T09:12:00.000Z', 'Анна, это надо занести.'],
     ['outlook-web-forward-ru-html.eml', 'Outlook on the web, Russian, HTML only, base64', 'irina', 'Заявка на мойву, 12 тонн', '2026-11-16T09:12:00.000Z', 'Коллеги, заявка от Росфиш — занесите, пожалуйста.'],
+    ['outlook-web-forward-is-html.eml', 'Outlook on the web, Icelandic, HTML only, quoted-printable, a team member in Afrit', 'thora', 'Tilboð í þorskflök, 8 tonn', '2026-03-03T10:15:00.000Z', 'Sæl öll, Þóra hjá Heklu vill fá tilboð – getið þið skráð þetta?'],
     ['apple-forward-de.eml', 'Apple Mail, German, WG:, zone as a name (MEZ)', 'mueller', 'Angebot Räucherlachs', '2026-11-16T09:12:00.000Z', 'Bitte im CRM ablegen.'],
     ['apple-forward-ru.eml', 'Apple Mail, Russian, zone as GMT+3', 'irina', 'Отгрузка сельди', '2026-11-16T09:12:00.000Z', 'Коллеги, занесите в CRM.'],
     ['gmail-forward-is.eml', 'Gmail, Icelandic, English field names under a localised separator, with an attachment', 'thora', 'Verðskrá 2027', '2026-11-16T09:12:00.000Z', 'Vinsamlegast skráið í CRM.'],

@@ -15,6 +15,19 @@ describe('inline forwards', () => {
     expect(readInlineForward(text, null)).toMatchObject({ note: 'Смотри', from: { address: 'irina@rosfish.ru' }, subject: 'Заказ', date: '2026-11-16T09:12:00.000Z', body: 'Привет' })
   })
 
+  it('reads an Icelandic Outlook on the web block whose fields are apart by blank lines (HTML made text)', () => {
+    const text = 'Sæl öll\n\n________________________________\n\nFrá: Þóra Guðmundsdóttir <thora@hekla.is>\n\nSent: þriðjudagur, 3. mars 2026 10:15\n\nTil: Anna Sales <anna@team.example>\n\nAfrit: Ægir Örn Þórðarson <aegir@hekla.is>\n\nEfni: Tilboð í þorskflök\n\nSæl Anna,\n\nVið óskum eftir tilboði.'
+    const f = readInlineForward(text, 'FW: Tilboð í þorskflök')
+    expect(f).toMatchObject({ note: 'Sæl öll', from: { address: 'thora@hekla.is', name: 'Þóra Guðmundsdóttir' }, subject: 'Tilboð í þorskflök', date: '2026-03-03T10:15:00.000Z', body: 'Sæl Anna,\n\nVið óskum eftir tilboði.' })
+    expect(f!.to.map((a) => a.address)).toEqual(['anna@team.example'])
+    expect(f!.cc).toEqual([{ address: 'aegir@hekla.is', name: 'Ægir Örn Þórðarson' }])
+  })
+
+  it('ends a forward block at a blank line when the next field was already given: it is the body', () => {
+    const text = 'FYI\n\n________________________________\n\nFrom: Hans <hans@mueller.de>\n\nSubject: Offer\n\nTo: whom it may concern\n\nwe need cod.'
+    expect(readInlineForward(text, 'FW: Offer')).toMatchObject({ from: { address: 'hans@mueller.de' }, subject: 'Offer', to: [], body: 'To: whom it may concern\n\nwe need cod.' })
+  })
+
   it('finds no forward in ordinary mail', () => {
     expect(readInlineForward('Hello,\nfrom: the team\nthanks', null)).toBeUndefined()
   })
