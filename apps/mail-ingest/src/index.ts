@@ -1,7 +1,7 @@
 export { ingestMessage, type IngestOutcome, type IngestSettings } from './ingest-message.ts'
 export { readMailPath, splitMbox, MailPathError, type FileMessage } from './file-source.ts'
 export { parseMessage, htmlToText, MalformedMessageError, type ParsedMessage } from './parse-message.ts'
-export { readInlineForward, parseForwardDate, parseAddressList, type InlineForward } from './inline-forward.ts'
+export { readInlineForward, parseForwardDate, dateHeaderOffset, parseAddressList, type InlineForward } from './inline-forward.ts'
 export { checkAuthenticity, type Authenticity } from './authenticity.ts'
 export { ignoreReason } from './ignore-rules.ts'
 export { connectImap, ensureFolders, ingestMailboxOnce, runImapIngest, folderFor, OUTCOME_FOLDERS, DEFAULT_FOLDERS, INGEST_BATCH_SIZE, type ImapSettings, type OutcomeFolders } from './imap-source.ts'

@@ -1,9 +1,9 @@
 import { emailReference, hasForwardPrefix, isDomainError, logEmail, queueMailAck, type CoreDeps, type EmailFacts, type EmailLoggingPolicy, type LogEmailInput, type LogEmailResult } from '@crm/core'
 import { checkAuthenticity } from './authenticity.ts'
 import { ignoreReason } from './ignore-rules.ts'
-import { readInlineForward } from './inline-forward.ts'
+import { dateHeaderOffset, readInlineForward } from './inline-forward.ts'
 import { messages } from './messages.ts'
-import { MalformedMessageError, parseMessage, type ParsedMessage } from './parse-message.ts'
+import { headerValues, MalformedMessageError, parseMessage, type ParsedMessage } from './parse-message.ts'
 
 /** Settings of the ingester (from the app's configuration). */
 export interface IngestSettings extends EmailLoggingPolicy {
@@ -35,7 +35,7 @@ async function originalOf(message: ParsedMessage): Promise<LogEmailInput['forwar
   if (attached) {
     try {
       const inner = await parseMessage(attached)
-      const nested = readInlineForward(inner.text, inner.facts.subject)
+      const nested = readInlineForward(inner.text, inner.facts.subject, zoneOf(inner))
       const original = nested ? factsOfForward(nested) : inner.facts
       return { original, form: 'attachment', note: message.text.trim() || null }
     } catch (error) {
@@ -45,9 +45,14 @@ async function originalOf(message: ParsedMessage): Promise<LogEmailInput['forwar
   // A reply quotes its original under the same header block a forward shows (Outlook): only a forward prefix in
   // the subject or a forward marker in the text makes it a forward.
   const looksForwarded = hasForwardPrefix(message.facts.subject) || FORWARD_MARKER.test(message.text)
-  const inline = looksForwarded ? readInlineForward(message.text, message.facts.subject) : undefined
+  const inline = looksForwarded ? readInlineForward(message.text, message.facts.subject, zoneOf(message)) : undefined
   if (inline) return { original: factsOfForward(inline), form: 'inline', note: inline.note }
   return undefined
+}
+
+/** The forwarder's zone, from its message's Date header: forward header times without one were shown in it (UTC when unknown). */
+function zoneOf(message: ParsedMessage): number {
+  return dateHeaderOffset(headerValues(message, 'date')[0]) ?? 0
 }
 
 function factsOfForward(f: NonNullable<ReturnType<typeof readInlineForward>>): EmailFacts {

@@ -53,9 +53,17 @@ const MONTHS: Array<[RegExp, number]> = [
   [/^(jun|jún|июн)/u, 6], [/^(jul|júl|июл)/u, 7], [/^(aug|ágú|авг)/u, 8], [/^(sep|сен)/u, 9], [/^(oct|okt|окт)/u, 10],
   [/^(nov|nóv|ноя)/u, 11], [/^(dec|dez|des|дек)/u, 12],
 ]
+/** Weekdays that start like a month (French "mardi", Spanish "martes", Italian "martedì" look like March). */
+const NOT_A_MONTH = /^mar(di|tes|ted)/u
 
-/** Zone abbreviations mail programs write after the time (Apple Mail in German: "um 10:12:00 MEZ"), in minutes east of UTC. */
-const ZONE_NAMES: Record<string, number> = { gmt: 0, utc: 0, ut: 0, wet: 0, west: 60, cet: 60, mez: 60, cest: 120, mesz: 120, eet: 120, oez: 120, eest: 180, oesz: 180, msk: 180 }
+/**
+ * Zone abbreviations mail programs write after the time (Apple Mail in German: "um 10:12:00 MEZ"), in minutes
+ * east of UTC; the North American ones are those RFC 5322 (and JavaScript's Date) know.
+ */
+const ZONE_NAMES: Record<string, number> = {
+  gmt: 0, utc: 0, ut: 0, z: 0, wet: 0, west: 60, cet: 60, mez: 60, cest: 120, mesz: 120, eet: 120, oez: 120, eest: 180, oesz: 180, msk: 180,
+  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
+}
 const ZONE_NAME = new RegExp(`(?:^|[^\\p{L}])(${Object.keys(ZONE_NAMES).join('|')})(?![\\p{L}])`, 'u')
 
 /** The zone after a forward's time, in minutes east of UTC: "+0300", "+03:00", "GMT+3" (Apple Mail), "MEZ"; undefined when none is given. */
@@ -66,13 +74,26 @@ function zoneOffset(rest: string): number | undefined {
   return named ? ZONE_NAMES[named[1]!] : undefined
 }
 
-/** Reads the date line of a forward in the languages mail programs write it; null when it cannot. */
-export function parseForwardDate(value: string | null | undefined): string | null {
-  if (!value) return null
-  const v = value.trim()
-  const direct = Date.parse(v.replace(/\s+at\s+/i, ' ').replace(/^[A-Za-z]+,\s*/, ''))
-  if (/[a-z]/i.test(v) && !Number.isNaN(direct) && /\d{4}/.test(v)) return new Date(direct).toISOString()
-  const lower = v.toLowerCase()
+/**
+ * The zone of a message's own Date header ("Tue, 3 Mar 2026 11:02:00 +0300", or an RFC 5322 name like "GMT"), in
+ * minutes east of UTC; undefined without a header or a zone, and for "-0000", which says the zone is unknown.
+ */
+export function dateHeaderOffset(value: string | null | undefined): number | undefined {
+  const v = (value ?? '').replace(/\([^)]*\)/g, ' ').trim().toLowerCase()
+  const numeric = /(?:^|\s)([+-])(\d{2})([0-5]\d)$/.exec(v)
+  if (numeric) {
+    const minutes = (numeric[1] === '-' ? -1 : 1) * (Number(numeric[2]) * 60 + Number(numeric[3]))
+    // No zone on Earth is more than 14 hours off UTC: a damaged header tells nothing.
+    return numeric[0].trim() === '-0000' || Math.abs(minutes) > 14 * 60 ? undefined : minutes
+  }
+  const named = /\d\s*([a-z]{1,5})$/.exec(v)
+  return named ? ZONE_NAMES[named[1]!] : undefined
+}
+
+interface WallClock { year: number; month: number; day: number; hour: number; minute: number; second: number }
+
+/** Day, month, year and time as written, in the languages mail programs write them; `rest` is what follows the time. */
+function readWallClock(lower: string): { clock: WallClock; rest: string } | undefined {
   let day: number | undefined
   let month: number | undefined
   let year: number | undefined
@@ -81,29 +102,53 @@ export function parseForwardDate(value: string | null | undefined): string | nul
   if (isoLike) [year, month, day] = [Number(isoLike[1]), Number(isoLike[2]), Number(isoLike[3])]
   else if (numeric) [day, month, year] = [Number(numeric[1]), Number(numeric[2]), Number(numeric[3])]
   else {
-    const words = lower.match(/[\p{L}]+|\d+/gu) ?? []
-    for (const w of words) {
-      if (/^\d{4}$/.test(w)) year = Number(w)
-      else if (/^\d{1,2}$/.test(w) && day === undefined && !new RegExp(`${w}:`).test(lower.slice(lower.indexOf(w), lower.indexOf(w) + 3))) day = Number(w)
-      else if (month === undefined) {
+    for (const m of lower.matchAll(/[\p{L}]+|\d+/gu)) {
+      const w = m[0]
+      const nextToColon = lower[m.index + w.length] === ':' || lower[m.index - 1] === ':'
+      // The first four digits are the year; a zone ("+0100") is not.
+      if (/^\d{4}$/.test(w)) year ??= /[+-]/.test(lower[m.index - 1] ?? '') ? undefined : Number(w)
+      else if (/^\d{1,2}$/.test(w) && day === undefined && !nextToColon) day = Number(w)
+      else if (month === undefined && !NOT_A_MONTH.test(w)) {
         const hit = MONTHS.find(([re]) => re.test(w))
         if (hit) month = hit[1]
       }
     }
   }
-  if (!day || !month || !year) return null
-  const time = /(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?/i.exec(lower)
+  if (!day || !month || !year || month > 12 || day > 31) return undefined
+  const time = /(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?/.exec(lower)
   let hour = time ? Number(time[1]) : 0
-  if (time?.[4]?.toLowerCase() === 'pm' && hour < 12) hour += 12
-  if (time?.[4]?.toLowerCase() === 'am' && hour === 12) hour = 0
-  const offsetMin = zoneOffset(lower.slice(time ? lower.indexOf(time[0]) + time[0].length : 0))
-  const utc = Date.UTC(year, month - 1, day, hour, time ? Number(time[2]) : 0, time?.[3] ? Number(time[3]) : 0) - (offsetMin ?? 0) * 60_000
-  const date = new Date(utc)
-  return Number.isNaN(date.getTime()) || date.getUTCFullYear() !== year && offsetMin === undefined ? null : date.toISOString()
+  if (time?.[4] === 'pm' && hour < 12) hour += 12
+  if (time?.[4] === 'am' && hour === 12) hour = 0
+  const clock = { year, month, day, hour, minute: time ? Number(time[2]) : 0, second: time?.[3] ? Number(time[3]) : 0 }
+  if (clock.hour > 23 || clock.minute > 59 || clock.second > 59) return undefined
+  return { clock, rest: time ? lower.slice(time.index + time[0].length) : lower }
+}
+
+/**
+ * Reads the date line of a forward in the languages mail programs write it; null when it cannot. A time written
+ * with a zone ("+0300", "GMT+3", "MEZ") is read in it; one without (Outlook's "Sent: Tuesday, March 3, 2026 10:15
+ * AM") in `zonelessOffset`, minutes east of UTC: the forwarder's own, which its program showed the time in.
+ */
+export function parseForwardDate(value: string | null | undefined, zonelessOffset = 0): string | null {
+  const lower = value?.trim().toLowerCase()
+  if (!lower) return null
+  const read = readWallClock(lower)
+  if (read) {
+    const { year, month, day, hour, minute, second } = read.clock
+    const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second) - (zoneOffset(read.rest) ?? zonelessOffset) * 60_000)
+    return Number.isNaN(date.getTime()) ? null : date.toISOString()
+  }
+  // Anything else JavaScript's own reader takes ("11/16/2026 9:12 AM"): it applies a zone it finds, and reads a
+  // time without one on this machine's clock, so that wall-clock time is taken as written, in `zonelessOffset`.
+  const direct = new Date(Date.parse(value!.trim().replace(/\s+at\s+/i, ' ').replace(/^[A-Za-z]+,\s*/, '')))
+  if (Number.isNaN(direct.getTime()) || !/\d{4}/.test(lower)) return null
+  if (zoneOffset(lower.replace(/^[^:]*/, '')) !== undefined) return direct.toISOString()
+  const asWritten = Date.UTC(direct.getFullYear(), direct.getMonth(), direct.getDate(), direct.getHours(), direct.getMinutes(), direct.getSeconds())
+  return new Date(asWritten - zonelessOffset * 60_000).toISOString()
 }
 
 /** Our own reader for forward blocks the library misses (Russian and Icelandic mail programs, Outlook variants). */
-function readOwnForward(text: string): InlineForward | undefined {
+function readOwnForward(text: string, zonelessOffset: number): InlineForward | undefined {
   const lines = text.replace(/\r\n?/g, '\n').split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!
@@ -145,7 +190,7 @@ function readOwnForward(text: string): InlineForward | undefined {
       to: parseAddressList(found.to),
       cc: parseAddressList(found.cc),
       subject: found.subject ?? null,
-      date: parseForwardDate(found.date),
+      date: parseForwardDate(found.date, zonelessOffset),
       body: lines.slice(k).join('\n').trim(),
     }
   }
@@ -162,7 +207,7 @@ function toList(v: { address: string | null; name: string | null } | Array<{ add
 }
 
 /** One level of forward: the library first (Gmail, Outlook, Apple Mail, Thunderbird in many languages), then ours. */
-function readOneForward(text: string, subject: string | null): InlineForward | undefined {
+function readOneForward(text: string, subject: string | null, zonelessOffset: number): InlineForward | undefined {
   const result = new EmailForwardParser().read(text, subject)
   if (result.forwarded && result.email.from?.address) {
     return {
@@ -171,20 +216,24 @@ function readOneForward(text: string, subject: string | null): InlineForward | u
       to: toList(result.email.to),
       cc: toList(result.email.cc),
       subject: result.email.subject,
-      date: parseForwardDate(result.email.date),
+      date: parseForwardDate(result.email.date, zonelessOffset),
       body: result.email.body ?? '',
     }
   }
-  return readOwnForward(text)
+  return readOwnForward(text, zonelessOffset)
 }
 
-/** The original message of an inline forward; a forward of a forward yields the innermost original and the outer note. */
-export function readInlineForward(text: string, subject: string | null): InlineForward | undefined {
-  const outer = readOneForward(text, subject)
+/**
+ * The original message of an inline forward; a forward of a forward yields the innermost original and the outer
+ * note. Header times without a zone are read in `zonelessOffset` (minutes east of UTC), the forwarder's: its
+ * program wrote them in its own time; at every level, as nothing tells an inner forwarder's zone.
+ */
+export function readInlineForward(text: string, subject: string | null, zonelessOffset = 0): InlineForward | undefined {
+  const outer = readOneForward(text, subject, zonelessOffset)
   if (!outer) return undefined
   let innermost = outer
   for (let depth = 0; depth < 10; depth++) {
-    const inner = readOneForward(innermost.body, innermost.subject)
+    const inner = readOneForward(innermost.body, innermost.subject, zonelessOffset)
     if (!inner) break
     innermost = inner
   }

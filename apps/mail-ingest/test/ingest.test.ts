@@ -135,6 +135,35 @@ describeEachDialect('mail ingest', (dialect) => {
     expect(r).toMatchObject({ outcome: 'logged', kind: 'direct', direction: 'inbound', contacts: [nos.thora] })
   })
 
+  it('reads a forwarded Outlook "Sent:" time without a zone in the forwarder\'s zone, from the forward\'s Date header (+0300)', async () => {
+    const r = await ingestMessage(deps, settings, fixture('outlook-forward-en-msk.eml'))
+    expect(r).toMatchObject({ outcome: 'logged', kind: 'forward', contacts: [nos.irina] })
+    // "Sent: Tuesday, March 3, 2026 10:15 AM" forwarded at 11:02 +0300 was written at 10:15 +0300.
+    expect(await history(nos.irina!)).toMatchObject([{ subject: 'Order: 12 tonnes of capelin', occurredAt: '2026-03-03T07:15:00.000Z', salespersonCode: 'BJORN' }])
+  })
+
+  it('reads a forward time without a zone as UTC when the forward has no Date header', async () => {
+    const raw = fixture('outlook-forward-en-msk.eml').toString('utf8').replace(/^Date: [^\r\n]*\r\n/m, '')
+    const r = await ingestMessage(deps, settings, Buffer.from(raw))
+    expect(r).toMatchObject({ outcome: 'logged', contacts: [nos.irina] })
+    expect(await history(nos.irina!)).toMatchObject([{ occurredAt: '2026-03-03T10:15:00.000Z' }])
+  })
+
+  it('dates BCC copies and direct mail by their own Date header and its zone, even when they quote an Outlook header block', async () => {
+    const withZone = (name: string, from: string, to: string) => {
+      const text = fixture(name).toString('utf8')
+      expect(text).toContain(from)
+      return Buffer.from(text.replace(from, to))
+    }
+    // The reply quotes "Sent: Thursday, November 19, 2026 2:00 PM" (no zone); the reply itself is 18:00 +0300.
+    await ingestMessage(deps, settings, withZone('outlook-reply-bcc.eml', 'Date: Thu, 19 Nov 2026 15:00:00 +0000', 'Date: Thu, 19 Nov 2026 18:00:00 +0300'))
+    await ingestMessage(deps, settings, withZone('direct-inbound.eml', 'Date: Fri, 20 Nov 2026 09:00:00 +0000', 'Date: Fri, 20 Nov 2026 04:00:00 -0500'))
+    expect((await history(nos.thora!)).map((e) => [e.subject, e.occurredAt]).sort()).toEqual([
+      ['RE: Quote for 20 tonnes', '2026-11-19T15:00:00.000Z'],
+      ['Re: Your quote', '2026-11-20T09:00:00.000Z'],
+    ])
+  })
+
   it.each([
     ['auto-reply.eml', /Auto-Submitted/],
     ['bounce.eml', /multipart\/report/],
