@@ -28,10 +28,22 @@ export class CachedSqliteDialect implements Dialect {
     return new SqliteQueryCompiler()
   }
   createAdapter() {
-    return new SqliteAdapter()
+    return new TransactionalDdlSqliteAdapter()
   }
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new SqliteIntrospector(db)
+  }
+}
+
+/**
+ * SQLite runs DDL inside transactions; Kysely's adapter does not say so, and its migrator then runs migrations
+ * with no transaction and no lock, so two processes opening one file at once both applied the same pending
+ * migration and one failed ("table ... already exists"). Saying so makes the migrator read what is pending and
+ * apply it in one transaction, which BEGIN IMMEDIATE (below) gives to one process at a time.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true
   }
 }
 

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { contacts, numberSeries, openDatabase, parseDatabaseUrl, setup, sql, type CrmDatabase } from '../src/index.ts'
+import { contacts, listPendingMigrations, numberSeries, openDatabase, parseDatabaseUrl, setup, sql, type CrmDatabase } from '../src/index.ts'
 import { createTestDatabase, describeEachDialect } from '../src/testing/index.ts'
 
 describeEachDialect('database', (dialect) => {
@@ -83,6 +84,30 @@ it('opens a SQLite file in WAL mode and migrates it once', async () => {
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+it('migrates a new SQLite file once when several processes open it at the same moment', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'crm-db-'))
+  const url = `sqlite:${join(dir, 'crm.sqlite')}`
+  const script = `import { openDatabase } from ${JSON.stringify(join(import.meta.dirname, '..', 'src', 'index.ts'))}\nconst d = await openDatabase(process.argv[1])\nawait d.close()`
+  try {
+    const runs = await Promise.all(Array.from({ length: 4 }, () => new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, url], { stdio: ['ignore', 'ignore', 'pipe'] })
+      let err = ''
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+      child.once('exit', (code) => resolve({ code, err }))
+    })))
+    expect(runs.map((r) => (r.code === 0 ? 'ok' : r.err.match(/^\w*Error: .*/m)?.[0] ?? r.err))).toEqual(['ok', 'ok', 'ok', 'ok'])
+    const fresh = await openDatabase(':memory:', { migrate: false })
+    const all = await listPendingMigrations(fresh.db, 'sqlite')
+    await fresh.close()
+    const handle = await openDatabase(url, { migrate: false })
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(handle.db)
+    await handle.close()
+    expect(applied.rows.map((r) => r.name)).toEqual(all)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}, 60_000)
 
 it('explains an unsupported database URL', () => {
   expect(() => parseDatabaseUrl('mysql://x@y/z')).toThrow(/Unsupported database URL.*postgres:\/\//)
