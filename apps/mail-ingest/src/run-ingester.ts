@@ -5,7 +5,10 @@ import { connectImap, runImapIngest, type ImapSettings } from './imap-source.ts'
 import type { IngestSettings } from './ingest-message.ts'
 
 export interface RunIngesterOptions {
-  /** Seconds between a standby's tries to take the mailbox lock, and between checks that the lock is still held. */
+  /**
+   * Seconds between a standby's tries to take the mailbox lock, and between checks that the lock is still held
+   * (on SQLite each check renews the lock's lease, which lasts LEASE_CHECKS times as long).
+   */
   standbySeconds: number
   /** Reconnect delays: the first, doubled after each failure up to the last. */
   backoff?: { firstMs: number; maxMs: number }
@@ -29,6 +32,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   })
 }
 
+/**
+ * On SQLite the mailbox lock is a lease the active ingester renews at every check: it lasts this many checks, so
+ * a late check or two do not lose it, and a killed ingester's standby takes over within that many intervals.
+ */
+export const LEASE_CHECKS = 3
+
 /** The name of a mailbox's lock: one active ingester per server, user and folder. */
 export function mailboxLockName(imap: ImapSettings): string {
   return `crm-mail-ingest:${imap.host}:${imap.port}:${imap.user}:${imap.mailbox}`.toLowerCase()
@@ -36,8 +45,9 @@ export function mailboxLockName(imap: ImapSettings): string {
 
 /**
  * Runs the ingester until the signal aborts: waits as a standby until it holds the mailbox's lock (so only one
- * ingester works a mailbox), then ingests, reconnecting with backoff when the connection drops. Losing the lock
- * (its database session gone) sends it back to standby. Nothing here needs to remember UIDs: every message
+ * ingester works a mailbox, also when several share one SQLite file), then ingests, reconnecting with backoff
+ * when the connection drops. Losing the lock (its PostgreSQL session gone, or on SQLite its lease taken over
+ * after it was not renewed in time) sends it back to standby. Nothing here needs to remember UIDs: every message
  * still in the folder is ingested again and found already logged by its reference, so a crash between the
  * database commit and the move, or a folder recreated with a new UIDVALIDITY, duplicates nothing.
  */
@@ -46,7 +56,7 @@ export async function runIngester(database: CrmDatabase, deps: CoreDeps, imap: I
   const name = mailboxLockName(imap)
   let waitingLogged = false
   while (!signal.aborted) {
-    const lock = await tryTakeSessionLock(database, name)
+    const lock = await tryTakeSessionLock(database, name, { leaseSeconds: options.standbySeconds * LEASE_CHECKS })
     if (!lock) {
       if (!waitingLogged) log.info({ event: 'mail.standby', mailbox: imap.mailbox })
       waitingLogged = true

@@ -1,11 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { hostname, tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { addSalesperson, createContact, createCoreDeps } from '@crm/core'
-import { openDatabase, sql, type CrmDatabase } from '@crm/db'
+import { openDatabase, sessionLeases, sql, type CrmDatabase } from '@crm/db'
 import { createTestPgUrl, pgSkipReason } from '@crm/db/testing'
 import { ImapFlow } from 'imapflow'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dovecotSkipReason, startDovecot, type Dovecot } from './dovecot.ts'
 import { eventually, startIngester, type IngesterProcess } from './ingester-process.ts'
 import { bccMessage, loggedMail, series } from './mail-load.ts'
+import { mailboxLockName } from '../src/index.ts'
 
 const MESSAGES = 2000
 const CONTACTS = 20
@@ -87,5 +91,104 @@ describe.skipIf(!!skip)(`scale-out: two ingesters on one mailbox, PostgreSQL${sk
     await eventually('the new mail is logged after the takeover', async () => (await loggedMail(database)).refs.size === MESSAGES + 5, 30_000)
     expect(await p.stop()).toBe(0)
     expect((await loggedMail(database)).nos).toEqual(series(MESSAGES + 5))
+  }, 60_000)
+})
+
+const SQLITE_MESSAGES = 1000
+const dovecotSkip = dovecotSkipReason()
+
+describe.skipIf(!!dovecotSkip)(`scale-out: two ingesters on one mailbox and one SQLite file${dovecotSkip ? ` (skipped: ${dovecotSkip})` : ''}`, () => {
+  let dovecot: Dovecot
+  let dir: string
+  let database: CrmDatabase
+  let mailbox: ImapFlow
+  const user = `sqlitescale${process.pid}`
+  const processes: IngesterProcess[] = []
+  beforeAll(async () => {
+    dovecot = await startDovecot()
+    dir = mkdtempSync(join(tmpdir(), 'crm-sqlite-scale-'))
+    // Migrated and seeded before any ingester starts.
+    database = await openDatabase(`sqlite:${join(dir, 'crm.sqlite')}`)
+    const deps = createCoreDeps(database)
+    await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
+    const company = await createContact(deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'hekla.is' })
+    for (let c = 0; c < CONTACTS; c++) await createContact(deps, admin, { type: 'person', name: `Person ${c}`, companyNo: company.contact.no, email: `p${c}@hekla.is` })
+    mailbox = new ImapFlow({ host: '127.0.0.1', port: dovecot.port, secure: false, auth: { user, pass: dovecot.password }, logger: false })
+    await mailbox.connect()
+    for (let i = 1; i <= SQLITE_MESSAGES; i++) await mailbox.append('INBOX', bccMessage(i, `p${i % CONTACTS}@hekla.is`))
+  }, 120_000)
+  afterAll(async () => {
+    for (const p of processes) await p.killHard()
+    await mailbox?.logout().catch(() => undefined)
+    await database?.close()
+    await dovecot?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function count(folder: string): Promise<number> {
+    const s = await mailbox.status(folder, { messages: true }).catch(() => false as const)
+    return s ? (s.messages ?? 0) : 0
+  }
+
+  function ingester(standbySeconds: string): IngesterProcess {
+    const p = startIngester({
+      DATABASE_URL: `sqlite:${join(dir, 'crm.sqlite')}`, IMAP_HOST: '127.0.0.1', IMAP_PORT: String(dovecot.port), IMAP_SECURE: 'false', IMAP_USER: user, IMAP_PASSWORD: dovecot.password,
+      IMAP_POLL_SECONDS: '2', MAIL_STANDBY_SECONDS: standbySeconds, MAIL_AUTHSERV_IDS: 'mx.team.example', MAIL_TEAM_DOMAINS: 'team.example', MAIL_OWN_ADDRESSES: 'log@team.example',
+    })
+    processes.push(p)
+    return p
+  }
+
+  /** Whose the mailbox's lease is: the process id in its holder, or undefined when nobody holds it. */
+  async function leaseHolder(): Promise<number | undefined> {
+    const lease = await sessionLeases.find(database.db, mailboxLockName({ host: '127.0.0.1', port: dovecot.port, secure: false, user, password: '', mailbox: 'INBOX', pollSeconds: 2 }))
+    if (!lease) return undefined
+    expect(lease.holder.startsWith(`${hostname()}/`)).toBe(true)
+    return Number(lease.holder.split('/')[1])
+  }
+
+  it('lets one ingester work while the other stands by without connecting, and the standby takes over when the first is killed', async () => {
+    const first = ingester('1')
+    await first.waitFor(/"event":"mail.active"/)
+    const second = ingester('1')
+    await second.waitFor(/"event":"mail.standby"/)
+    expect(await leaseHolder()).toBe(first.child.pid)
+    await eventually('the first ingester logs a share of the backlog', async () => (await loggedMail(database)).nos.length >= SQLITE_MESSAGES / 10, 60_000)
+    // All this while, the standby never touched the mailbox.
+    expect(second.output()).not.toMatch(/"event":"mail\.(active|connected|ingested)"/)
+    await first.killHard()
+    const killedAt = (await loggedMail(database)).nos.length
+    console.log(`SQLite: the first ingester was killed after ${killedAt} of ${SQLITE_MESSAGES} messages`)
+    // Nobody released the lease: the standby takes it once it runs out (3 checks of 1 second).
+    await second.waitFor(/"event":"mail.active"/, 15_000)
+    expect(await leaseHolder()).toBe(second.child.pid)
+    await eventually('the standby finishes the backlog', async () => (await count('INBOX')) === 0 && (await count('Processed')) === SQLITE_MESSAGES, 90_000)
+
+    const { nos, refs } = await loggedMail(database)
+    expect(killedAt).toBeLessThan(SQLITE_MESSAGES)
+    expect(refs.size).toBe(SQLITE_MESSAGES)
+    expect([...refs.values()].filter((n) => n !== 1)).toEqual([])
+    expect(nos).toEqual(series(SQLITE_MESSAGES))
+    expect(await second.stop()).toBe(0)
+    // A stopped ingester gives its lease back.
+    expect(await leaseHolder()).toBeUndefined()
+  }, 180_000)
+
+  it('hands the mailbox over at once when the active ingester stops, without waiting for its lease to run out', async () => {
+    // A lease of 3 x 5 seconds, renewed every 5: waiting for it to run out would take at least 10 seconds.
+    const active = ingester('5')
+    await active.waitFor(/"event":"mail.active"/)
+    const standby = ingester('0.5')
+    await standby.waitFor(/"event":"mail.standby"/)
+    expect(await leaseHolder()).toBe(active.child.pid)
+    expect(await active.stop()).toBe(0)
+    const stoppedAt = Date.now()
+    await standby.waitFor(/"event":"mail.active"/, 15_000)
+    expect(Date.now() - stoppedAt).toBeLessThan(7_000)
+    expect(await leaseHolder()).toBe(standby.child.pid)
+    for (let i = SQLITE_MESSAGES + 1; i <= SQLITE_MESSAGES + 5; i++) await mailbox.append('INBOX', bccMessage(i, 'p1@hekla.is'))
+    await eventually('the new mail is logged by the new active ingester', async () => (await loggedMail(database)).refs.size === SQLITE_MESSAGES + 5, 30_000)
+    expect(await standby.stop()).toBe(0)
+    expect((await loggedMail(database)).nos).toEqual(series(SQLITE_MESSAGES + 5))
   }, 60_000)
 })

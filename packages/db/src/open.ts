@@ -22,7 +22,10 @@ export interface CrmDatabase {
    * Undefined on PostgreSQL, where pg_dump is the tool.
    */
   backup?: (path: string) => Promise<{ bytes: number }>
-  /** PostgreSQL only: takes a named session advisory lock on a connection of its own (tryTakeSessionLock). */
+  /**
+   * PostgreSQL only: takes a named session advisory lock on a connection of its own (tryTakeSessionLock). SQLite
+   * has no session locks: tryTakeSessionLock takes a lease in the file instead.
+   */
   sessionLock?: (name: string) => Promise<SessionLock | undefined>
   close(): Promise<void>
 }

@@ -408,6 +408,15 @@ export interface MailReviewItemTable {
   resolved_by: string | null
 }
 
+/** A named lease (migration 0012): the lock of SQLite, where there are no session locks (see session-lock.ts). */
+export interface SessionLeaseTable {
+  name: string
+  /** Who holds it: host, process id and a random id, new for every take. */
+  holder: string
+  /** ISO-8601 UTC; after it, anyone may take the lease. */
+  expires_at: string
+}
+
 export interface Database {
   setup: SetupTable
   number_series: NumberSeriesTable
@@ -445,6 +454,7 @@ export interface Database {
   slack_requests: RequestClaimTable
   mail_acks: MailAckTable
   mail_review_items: MailReviewItemTable
+  session_leases: SessionLeaseTable
 }
 
 export type SetupRow = Selectable<SetupTable>

@@ -1,13 +1,31 @@
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import pg from 'pg'
 import type { CrmDatabase } from './open.ts'
+import * as sessionLeases from './queries/session-leases.ts'
 
-/** A lock held for as long as this process keeps it (and its database session) alive. */
+/** A lock held for as long as this process keeps it alive (its database session, or on SQLite its lease). */
 export interface SessionLock {
   readonly name: string
-  /** True while the lock is still held (its session still answers); false once it is lost. */
+  /**
+   * True while the lock is still held, false once it is lost. PostgreSQL: its session still answers. SQLite:
+   * the lease is renewed for another `leaseSeconds` and is still this lock's.
+   */
   check(): Promise<boolean>
   release(): Promise<void>
 }
+
+export interface SessionLockOptions {
+  /**
+   * SQLite: how long the lease lasts without a check() renewing it, i.e. how long a holder that died without
+   * releasing keeps others waiting. Check a few times within it (default 30 seconds). PostgreSQL ignores it.
+   */
+  leaseSeconds?: number
+  /** The clock of the lease, in milliseconds (default Date.now); SQLite is on one machine, so all share it. */
+  now?: () => number
+}
+
+const DEFAULT_LEASE_SECONDS = 30
 
 const CHECK_TIMEOUT_MS = 10_000
 
@@ -54,11 +72,45 @@ export function pgSessionLocker(connectionString: string): (name: string) => Pro
 }
 
 /**
- * Tries to take a named lock without waiting; undefined when another process holds it. On PostgreSQL it is a
- * session advisory lock (see pgSessionLocker), so a standby can take over when the holder dies. SQLite is one
- * file on one machine and has no such lock: there it is always granted (run one process per file).
+ * SQLite's lock: a lease row in session_leases, taken when nobody holds it or its lease ran out (one statement,
+ * so two processes on one file cannot both take it), renewed by check(), deleted by release(). A holder killed
+ * without releasing keeps it only until the lease runs out.
  */
-export async function tryTakeSessionLock(database: CrmDatabase, name: string): Promise<SessionLock | undefined> {
+async function takeSqliteLease(database: CrmDatabase, name: string, options: SessionLockOptions): Promise<SessionLock | undefined> {
+  const now = options.now ?? Date.now
+  const leaseMs = (options.leaseSeconds ?? DEFAULT_LEASE_SECONDS) * 1000
+  const holder = `${hostname()}/${process.pid}/${randomUUID()}`
+  let expires = now() + leaseMs
+  if (!(await sessionLeases.take(database.db, name, holder, new Date(now()).toISOString(), new Date(expires).toISOString()))) return undefined
+  let held = true
+  return {
+    name,
+    async check() {
+      if (!held) return false
+      const next = now() + leaseMs
+      try {
+        held = await sessionLeases.renew(database.db, name, holder, new Date(next).toISOString())
+        if (held) expires = next
+      } catch {
+        // The database did not answer (busy, disk): the lease is still ours until it runs out.
+        held = now() < expires
+      }
+      return held
+    },
+    async release() {
+      if (held) await sessionLeases.release(database.db, name, holder).catch(() => undefined)
+      held = false
+    },
+  }
+}
+
+/**
+ * Tries to take a named lock without waiting; undefined when another process holds it. On PostgreSQL it is a
+ * session advisory lock (see pgSessionLocker): it goes when the holder's session does. On SQLite it is a lease
+ * in the database file (see takeSqliteLease), so processes sharing one file also keep to one holder; a holder
+ * that dies is replaced once its lease runs out. Either way a standby can take over.
+ */
+export async function tryTakeSessionLock(database: CrmDatabase, name: string, options: SessionLockOptions = {}): Promise<SessionLock | undefined> {
   if (database.sessionLock) return database.sessionLock(name)
-  return { name, check: async () => true, release: async () => {} }
+  return takeSqliteLease(database, name, options)
 }

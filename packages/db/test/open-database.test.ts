@@ -104,6 +104,7 @@ it('migrates a new SQLite file once when several processes open it at the same m
     const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(handle.db)
     await handle.close()
     expect(applied.rows.map((r) => r.name)).toEqual(all)
+    expect(all).toContain('0012-session-leases')
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

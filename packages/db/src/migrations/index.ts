@@ -11,6 +11,7 @@ import * as contactCompanySize from './0008-contact-company-size.ts'
 import * as segmentLineTemplate from './0009-segment-line-template.ts'
 import * as duplicateFields from './0010-duplicate-fields.ts'
 import * as segmentLanguages from './0011-segment-languages.ts'
+import * as sessionLeases from './0012-session-leases.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0009-segment-line-template': segmentLineTemplate,
   '0010-duplicate-fields': duplicateFields,
   '0011-segment-languages': segmentLanguages,
+  '0012-session-leases': sessionLeases,
 }
 
 class CodeMigrationProvider implements MigrationProvider {
