@@ -1,33 +1,22 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addSalesperson, createContact, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, listInteractions, type Actor, type CoreDeps } from '@crm/core'
+import { createCoreDeps, listInteractions, type CoreDeps } from '@crm/core'
 import type { CrmDatabase } from '@crm/db'
 import { createTestDatabase } from '@crm/db/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { ingestMessage, type IngestSettings } from '../src/index.ts'
+import { ingestMessage } from '../src/index.ts'
+import { FIXTURE_SETTINGS as settings, seedFixtureCrm, type FixtureContacts } from './fixture-crm.ts'
 
-const admin: Actor = { id: 'test', isAdmin: true }
-const settings: IngestSettings = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: ['log@team.example'], authservIds: ['mx.team.example'] }
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name))
 
 describe('mail clients and languages', () => {
   let database: CrmDatabase
   let deps: CoreDeps
-  const nos: Record<string, string> = {}
+  let nos: FixtureContacts
   beforeEach(async () => {
     database = await createTestDatabase('sqlite')
     deps = createCoreDeps(database, { clock: () => new Date('2026-11-20T10:00:00Z') })
-    await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
-    await addSalesperson(deps, admin, { code: 'BJORN', name: 'Borgar Boss', email: 'bjorn@team.example' })
-    const hekla = await createContact(deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'hekla.is' })
-    const thora = await createContact(deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla.contact.no, email: 'thora@hekla.is' })
-    const rosfish = await createContact(deps, admin, { type: 'company', name: 'Росфиш ООО', website: 'rosfish.ru' })
-    const irina = await createContact(deps, admin, { type: 'person', name: 'Ирина Соколова', companyNo: rosfish.contact.no, email: 'irina@rosfish.ru' })
-    const mueller = await createContact(deps, admin, { type: 'company', name: 'Müller GmbH', website: 'https://www.mueller.de' })
-    const nordfish = await createContact(deps, admin, { type: 'company', name: 'Nordfish AS', email: 'post@nordfish.no' })
-    const dupont = await createContact(deps, admin, { type: 'company', name: 'Pêcheries Dupont SARL', website: 'peche-dupont.fr' })
-    const jean = await createContact(deps, admin, { type: 'person', name: 'Jean Dupont', companyNo: dupont.contact.no, email: 'jean.dupont@peche-dupont.fr' })
-    Object.assign(nos, { thora: thora.contact.no, irina: irina.contact.no, mueller: mueller.contact.no, nordfish: nordfish.contact.no, jean: jean.contact.no })
+    nos = await seedFixtureCrm(deps)
   })
   afterEach(async () => {
     await database.close()
@@ -56,9 +45,10 @@ describe('mail clients and languages', () => {
     ['apple-forward-ru.eml', 'Apple Mail, Russian, zone as GMT+3', 'irina', 'Отгрузка сельди', '2026-11-16T09:12:00.000Z', 'Коллеги, занесите в CRM.'],
     ['gmail-forward-is.eml', 'Gmail, Icelandic, English field names under a localised separator, with an attachment', 'thora', 'Verðskrá 2027', '2026-11-16T09:12:00.000Z', 'Vinsamlegast skráið í CRM.'],
   ])('logs %s (%s) against the original sender', async (file, _client, who, subject, occurredAt, note) => {
+    const no = nos[who as keyof FixtureContacts]
     const r = await ingestMessage(deps, settings, fixture(file))
-    expect(r, r.reason ?? '').toMatchObject({ outcome: 'logged', kind: 'forward', direction: 'inbound', contacts: [nos[who]] })
-    const entry = await only(nos[who]!)
+    expect(r, r.reason ?? '').toMatchObject({ outcome: 'logged', kind: 'forward', direction: 'inbound', contacts: [no] })
+    const entry = await only(no)
     expect(entry).toMatchObject({ templateCode: 'EMAIL-IN', subject, occurredAt, description: note, salespersonCode: 'ANNA', source: 'email' })
     expect((await ingestMessage(deps, settings, fixture(file))).outcome).toBe('already-logged')
   })

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { addSalesperson, createContact, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, type Actor, type CoreDeps, type Logger } from '@crm/core'
+import { createCoreDeps, type CoreDeps, type Logger } from '@crm/core'
 import type { CrmDatabase } from '@crm/db'
 import { createTestDatabase } from '@crm/db/testing'
 import type { ImapFlow } from 'imapflow'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { connectImap, ingestMessage, readMailPath, runImapIngest, type ImapSettings, type IngestOutcome, type IngestSettings } from '../src/index.ts'
+import { connectImap, ingestMessage, readMailPath, type ImapSettings, type IngestOutcome } from '../src/index.ts'
 import { dovecotSkipReason, startDovecot, type Dovecot } from './dovecot.ts'
+import { FIXTURE_SETTINGS as settings, seedFixtureCrm } from './fixture-crm.ts'
+import { startImapLoop } from './imap-loop.ts'
 import { startImapProxy, type ImapProxy } from './imap-proxy.ts'
 import { malformedCorpus } from './malformed-corpus.ts'
 
@@ -14,28 +16,11 @@ import { malformedCorpus } from './malformed-corpus.ts'
 // (runImapIngest), compared with the file pipeline (readMailPath + ingestMessage) on the same bytes.
 
 const FIXTURES = join(import.meta.dirname, 'fixtures')
-const settings: IngestSettings = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: ['log@team.example'], authservIds: ['mx.team.example'] }
-const admin: Actor = { id: 'test', isAdmin: true }
 /** Where each outcome must land (the issue: Processed, Unmatched, Rejected; ignored mail is done, so Processed). */
 const EXPECTED_FOLDER: Record<IngestOutcome['outcome'], string> = {
   logged: 'Processed', 'already-logged': 'Processed', ignored: 'Processed', unmatched: 'Unmatched', rejected: 'Rejected', invalid: 'Rejected',
 }
 const FOLDERS = ['Processed', 'Unmatched', 'Rejected']
-/** Waits are for outcomes, never for a time: generous, because the machine may be busy. */
-const WAIT_MS = 120_000
-
-async function seedCrm(deps: CoreDeps): Promise<void> {
-  await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
-  await addSalesperson(deps, admin, { code: 'BJORN', name: 'Bjorn Boss', email: 'bjorn@team.example' })
-  const hekla = await createContact(deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'hekla.is' })
-  await createContact(deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla.contact.no, email: 'thora@hekla.is' })
-  const rosfish = await createContact(deps, admin, { type: 'company', name: 'Росфиш ООО', website: 'rosfish.ru' })
-  await createContact(deps, admin, { type: 'person', name: 'Ирина Соколова', companyNo: rosfish.contact.no, email: 'irina@rosfish.ru' })
-  await createContact(deps, admin, { type: 'company', name: 'Müller GmbH', website: 'https://www.mueller.de' })
-  await createContact(deps, admin, { type: 'company', name: 'Nordfish AS', email: 'post@nordfish.no' })
-  const dupont = await createContact(deps, admin, { type: 'company', name: 'Pêcheries Dupont SARL', website: 'peche-dupont.fr' })
-  await createContact(deps, admin, { type: 'person', name: 'Jean Dupont', companyNo: dupont.contact.no, email: 'jean.dupont@peche-dupont.fr' })
-}
 
 /** A logger that keeps what the ingester reports. */
 function recordingLogger(): Logger & { events: Array<Record<string, unknown>> } {
@@ -46,17 +31,6 @@ function recordingLogger(): Logger & { events: Array<Record<string, unknown>> } 
 
 /** The same message whatever line ends the server hands back. */
 const digest = (raw: Uint8Array) => createHash('sha256').update(Buffer.from(raw).toString('latin1').replace(/\r\n/g, '\n')).digest('hex')
-
-async function waitFor(what: string, check: () => Promise<boolean>, failed: () => unknown = () => undefined): Promise<void> {
-  const until = Date.now() + WAIT_MS
-  for (;;) {
-    const failure = failed()
-    if (failure) throw failure
-    if (await check()) return
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 const skip = dovecotSkipReason()
 
@@ -84,7 +58,7 @@ describe.skipIf(!!skip)(`the IMAP ingester against Dovecot, message by message${
     const database = await createTestDatabase('sqlite')
     databases.push(database)
     const deps = createCoreDeps(database, { clock: () => new Date('2026-11-20T10:00:00Z'), ...(logger ? { logger } : {}) })
-    await seedCrm(deps)
+    await seedFixtureCrm(deps)
     return { database, deps }
   }
 
@@ -106,18 +80,13 @@ describe.skipIf(!!skip)(`the IMAP ingester against Dovecot, message by message${
   async function runUntil(imap: ImapSettings, deps: CoreDeps, what: string, done: () => Promise<boolean>): Promise<void> {
     const client = await connectImap(imap, deps.logger)
     clients.push(client)
-    const stop = new AbortController()
-    let crash: unknown
-    const running = runImapIngest(client, deps, settings, imap, stop.signal).catch((error: unknown) => {
-      crash = error
-    })
+    const loop = startImapLoop(client, deps, settings, imap)
     try {
-      await waitFor(what, done, () => crash)
+      await loop.until(what, done)
     } finally {
-      stop.abort()
-      await running
+      await loop.stop()
     }
-    expect(crash).toBeUndefined()
+    expect(loop.crash).toBeUndefined()
   }
 
   /** Which folder each message (by its bytes) is in now. */
@@ -247,24 +216,19 @@ describe.skipIf(!!skip)(`the IMAP ingester against Dovecot, message by message${
       const processed = async (n: number) => (await count(direct, 'Processed')) === n
       const client = await connectImap(imap, logger)
       clients.push(client)
-      const stop = new AbortController()
-      let crash: unknown
-      const running = runImapIngest(client, deps, settings, imap, stop.signal).catch((error: unknown) => {
-        crash = error
-      })
+      const loop = startImapLoop(client, deps, settings, imap)
       try {
         // The loop is running (it made the folders): the first message arrives after the start.
-        await waitFor('the outcome folders', async () => (await direct.list()).some((m) => m.path === 'Processed'), () => crash)
+        await loop.until('the outcome folders', async () => (await direct.list()).some((m) => m.path === 'Processed'))
         await direct.append('INBOX', readMailPath(join(FIXTURES, 'gmail-forward-en.eml'))[0]!.raw)
-        await waitFor('the first message to be processed', () => processed(1), () => crash)
+        await loop.until('the first message to be processed', () => processed(1))
         // The second arrives after a pass has ended: only a later poll can find it.
         await direct.append('INBOX', readMailPath(join(FIXTURES, 'bcc-outgoing.eml'))[0]!.raw)
-        await waitFor('the second message to be processed', () => processed(2), () => crash)
+        await loop.until('the second message to be processed', () => processed(2))
       } finally {
-        stop.abort()
-        await running
+        await loop.stop()
       }
-      expect(crash).toBeUndefined()
+      expect(loop.crash).toBeUndefined()
       expect(logger.events.filter((e) => e.event === 'mail.ingested').map((e) => e.outcome)).toEqual(['logged', 'logged'])
       expect((await database.db.selectFrom('interaction_log_entries').select('subject').orderBy('no').execute()).map((r) => r.subject)).toEqual(['Quote for 20 tonnes', 'Your quote', 'Your quote'])
       // The ingester never sent IDLE to a server that did not offer it.

@@ -5,8 +5,9 @@ import { createTestDatabase } from '@crm/db/testing'
 import type { CrmDatabase } from '@crm/db'
 import type { ImapFlow } from 'imapflow'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { connectImap, ingestMailboxOnce, readMailIngestConfig, runImapIngest, type ImapSettings, type IngestSettings } from '../src/index.ts'
+import { connectImap, ingestMailboxOnce, readMailIngestConfig, type ImapSettings, type IngestSettings } from '../src/index.ts'
 import { dovecotSkipReason, startDovecot, type Dovecot } from './dovecot.ts'
+import { startImapLoop } from './imap-loop.ts'
 
 const settings: IngestSettings = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: ['log@team.example'], authservIds: ['mx.team.example'] }
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name))
@@ -88,30 +89,25 @@ describe.skipIf(!!skip)(`IMAP source against Dovecot${skip ? ` (skipped: ${skip}
   })
 
   it('picks up new mail while running (IDLE) and stops on abort', async () => {
-    const stop = new AbortController()
-    const running = runImapIngest(client, deps, settings, imap, stop.signal)
+    const loop = startImapLoop(client, deps, settings, imap)
     const other = await connectImap(imap)
     try {
-      for (let i = 0; i < 50 && !(await other.list()).some((m) => m.path === 'Processed'); i++) await new Promise((r) => setTimeout(r, 50))
+      // The loop is running (it made the folders): the message arrives after the start.
+      await loop.until('the outcome folders', async () => (await other.list()).some((m) => m.path === 'Processed'))
       await other.append('INBOX', fixture('bcc-outgoing.eml'))
-      let entries = 0
-      for (let i = 0; i < 100 && entries === 0; i++) {
-        await new Promise((r) => setTimeout(r, 100))
-        entries = (await listInteractions(deps, 'CT000002')).interactions.length
-      }
-      expect(entries).toBe(1)
+      await loop.until('the message to be logged', async () => (await listInteractions(deps, 'CT000002')).interactions.length > 0)
+      expect((await listInteractions(deps, 'CT000002')).interactions).toHaveLength(1)
       // The move follows the commit: wait for it too.
-      let processed = 0
-      for (let i = 0; i < 50 && processed === 0; i++) {
+      const processed = async () => {
         const status = await other.status('Processed', { messages: true })
-        processed = status ? (status.messages ?? 0) : 0
-        if (!processed) await new Promise((r) => setTimeout(r, 100))
+        return status ? (status.messages ?? 0) : 0
       }
-      expect(processed).toBe(1)
+      await loop.until('the message to be moved', async () => (await processed()) > 0)
+      expect(await processed()).toBe(1)
     } finally {
-      stop.abort()
-      await running
+      await loop.stop()
       await other.logout().catch(() => undefined)
     }
+    expect(loop.crash).toBeUndefined()
   })
 })

@@ -1,37 +1,23 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addSalesperson, createContact, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, listInteractions, type Actor, type CoreDeps } from '@crm/core'
+import { createCoreDeps, listInteractions, type CoreDeps } from '@crm/core'
 import { createTestDatabase, describeEachDialect } from '@crm/db/testing'
 import type { CrmDatabase } from '@crm/db'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { ingestMessage, type IngestSettings } from '../src/index.ts'
+import { ingestMessage } from '../src/index.ts'
+import { FIXTURE_SETTINGS as settings, seedFixtureCrm, type FixtureContacts } from './fixture-crm.ts'
 
 const NOW = new Date('2026-11-20T10:00:00Z')
-const admin: Actor = { id: 'test', isAdmin: true }
-export const settings: IngestSettings = {
-  teamDomains: ['team.example'],
-  freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS],
-  ownAddresses: ['log@team.example'],
-  authservIds: ['mx.team.example'],
-}
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name))
 
 describeEachDialect('mail ingest', (dialect) => {
   let database: CrmDatabase
   let deps: CoreDeps
-  const nos: Record<string, string> = {}
+  let nos: FixtureContacts
   beforeEach(async () => {
     database = await createTestDatabase(dialect)
     deps = createCoreDeps(database, { clock: () => NOW })
-    await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
-    await addSalesperson(deps, admin, { code: 'BJORN', name: 'Bjorn Boss', email: 'bjorn@team.example' })
-    const hekla = await createContact(deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'hekla.is' })
-    const thora = await createContact(deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla.contact.no, email: 'thora@hekla.is' })
-    const rosfish = await createContact(deps, admin, { type: 'company', name: 'Росфиш ООО', website: 'rosfish.ru' })
-    const irina = await createContact(deps, admin, { type: 'person', name: 'Ирина Соколова', companyNo: rosfish.contact.no, email: 'irina@rosfish.ru' })
-    const mueller = await createContact(deps, admin, { type: 'company', name: 'Müller GmbH', website: 'https://www.mueller.de' })
-    const nordfish = await createContact(deps, admin, { type: 'company', name: 'Nordfish AS', email: 'post@nordfish.no' })
-    Object.assign(nos, { hekla: hekla.contact.no, thora: thora.contact.no, irina: irina.contact.no, mueller: mueller.contact.no, nordfish: nordfish.contact.no })
+    nos = await seedFixtureCrm(deps)
   })
   afterEach(async () => {
     await database.close()

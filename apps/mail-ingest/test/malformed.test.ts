@@ -1,16 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { addSalesperson, createContact, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, type CoreDeps } from '@crm/core'
+import { createCoreDeps, type CoreDeps } from '@crm/core'
 import type { CrmDatabase } from '@crm/db'
 import { createTestDatabase } from '@crm/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { htmlToText, ingestMessage, readMailPath, type IngestSettings } from '../src/index.ts'
+import { htmlToText, ingestMessage, readMailPath } from '../src/index.ts'
+import { FIXTURE_SETTINGS as settings, seedFixtureCrm } from './fixture-crm.ts'
 import { malformedCorpus, MUTATIONS } from './malformed-corpus.ts'
 
-const settings: IngestSettings = { teamDomains: ['team.example'], freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS], ownAddresses: ['log@team.example'], authservIds: ['mx.team.example'] }
 const OUTCOMES = ['logged', 'already-logged', 'unmatched', 'rejected', 'ignored', 'invalid']
-const admin = { id: 'test', isAdmin: true }
 
 describe('a mutated corpus of malformed MIME through the file pipeline', () => {
   let database: CrmDatabase
@@ -19,12 +18,7 @@ describe('a mutated corpus of malformed MIME through the file pipeline', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqlite')
     deps = createCoreDeps(database, { clock: () => new Date('2026-11-20T10:00:00Z') })
-    await addSalesperson(deps, admin, { code: 'ANNA', name: 'Anna Sales', email: 'anna@team.example' })
-    await addSalesperson(deps, admin, { code: 'BJORN', name: 'Bjorn Boss', email: 'bjorn@team.example' })
-    const hekla = await createContact(deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', website: 'hekla.is' })
-    await createContact(deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: hekla.contact.no, email: 'thora@hekla.is' })
-    const rosfish = await createContact(deps, admin, { type: 'company', name: 'Росфиш ООО', website: 'rosfish.ru' })
-    await createContact(deps, admin, { type: 'person', name: 'Ирина Соколова', companyNo: rosfish.contact.no, email: 'irina@rosfish.ru' })
+    await seedFixtureCrm(deps)
     dir = mkdtempSync(join(tmpdir(), 'crm-malformed-'))
   })
   afterAll(async () => {
