@@ -42,17 +42,17 @@ async function listButtons(bot: BotFixture, user = 'UJANE') {
   return actions.flatMap((a) => a.elements as Array<Record<string, any>>)
 }
 
-async function pressButton(bot: BotFixture, user: string, button: Record<string, any>, triggerId: string) {
+async function pressButton(bot: BotFixture, user: string, button: Record<string, any>, triggerId: string, responseUrl = `${bot.stub.url}/response/${triggerId}`) {
   const res = await postPayload(bot, {
-    type: 'block_actions', user: { id: user }, trigger_id: triggerId, response_url: `${bot.stub.url}/response/${triggerId}`,
+    type: 'block_actions', user: { id: user }, trigger_id: triggerId, response_url: responseUrl,
     container: { type: 'message', message_ts: '1.0', channel_id: 'C1', is_ephemeral: true }, channel: { id: 'C1' },
     actions: [{ type: 'button', action_id: button.action_id, block_id: 'b', value: button.value, action_ts: '1.1' }],
   })
   expect(res.status).toBe(200)
 }
 
-async function openModal(bot: BotFixture, user: string, button: Record<string, any>, triggerId: string): Promise<Record<string, any>> {
-  await pressButton(bot, user, button, triggerId)
+async function openModal(bot: BotFixture, user: string, button: Record<string, any>, triggerId: string, responseUrl?: string): Promise<Record<string, any>> {
+  await pressButton(bot, user, button, triggerId, responseUrl)
   const open = await bot.stub.waitFor((r) => r.path === '/api/views.open' && r.body.trigger_id === triggerId)
   return { id: `V-${triggerId}`, ...(JSON.parse(String(open.body.view)) as Record<string, any>) }
 }
@@ -151,9 +151,13 @@ describeEachDialect('the email review list in Slack', (dialect) => {
     const saved = await postPayload(bot, submission('UJANE', view, { contact: companyNo.toLowerCase() }))
     expect(saved.status).toBe(200)
     expect(await saved.text()).toBe('')
-    const posted = await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
-    expect(posted.body.channel).toBe('UJANE')
-    expect(String(posted.body.text)).toMatch(new RegExp(`^Logged "RE: Cod offer" on ${companyNo} as IL\\d+; review item ${itemId} is closed`))
+    // The list the button was in is replaced: what was done on top, and the item gone from it.
+    const refreshed = (await bot.stub.waitFor((r) => r.path === '/response/trigger-assign')).body
+    expect(refreshed).toMatchObject({ response_type: 'ephemeral', replace_original: true })
+    expect(String(refreshed.text)).toMatch(new RegExp(`^Logged "RE: Cod offer" on ${companyNo} as IL\\d+; review item ${itemId} is closed`))
+    expect(JSON.stringify(refreshed.blocks)).toContain('No email waits for review')
+    expect(JSON.stringify(refreshed.blocks)).not.toContain(ACTION_IDS.mailAssign)
+    expect(bot.stub.requests.filter((r) => r.path === '/api/chat.postMessage')).toEqual([])
     const rows = await entries(bot)
     expect(rows).toMatchObject([{ contact_no: companyNo, subject: 'RE: Cod offer', source: 'email' }])
     expect(await reviewRow(bot)).toMatchObject({ status: 'assigned', contact_no: companyNo, interaction_no: rows[0]!.no })
@@ -176,6 +180,20 @@ describeEachDialect('the email review list in Slack', (dialect) => {
     expect(await count(bot, 'interaction_log_entries')).toBe(1)
     expect(bot.stub.requests.filter((r) => r.path === '/api/chat.postMessage')).toHaveLength(1)
     expect(bot.logs.filter((l) => l.event === 'request_already_claimed')).toHaveLength(2)
+    expect(await reviewRow(bot)).toMatchObject({ status: 'assigned', contact_no: companyNo })
+  })
+
+  it('tells the result in a direct message when the list\'s response_url has expired', async () => {
+    const { companyNo, itemId } = await seed(bot)
+    const assign = (await listButtons(bot)).find((b) => b.action_id === ACTION_IDS.mailAssign)!
+    const view = await openModal(bot, 'UJANE', assign, 'trigger-late', `${bot.stub.url}/expired/trigger-late`)
+    expect(JSON.parse(view.private_metadata)).toMatchObject({ id: itemId, responseUrl: `${bot.stub.url}/expired/trigger-late` })
+    expect(await (await postPayload(bot, submission('UJANE', view, { contact: companyNo }))).text()).toBe('')
+    const posted = await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    expect(posted.body.channel).toBe('UJANE')
+    expect(String(posted.body.text)).toMatch(new RegExp(`^Logged "RE: Cod offer" on ${companyNo} as IL\\d+; review item ${itemId} is closed`))
+    expect(bot.stub.requests.filter((r) => r.path === '/expired/trigger-late')).toHaveLength(1)
+    expect(bot.logs.filter((l) => l.event === 'review_list_not_replaced')).toMatchObject([{ status: 404 }])
     expect(await reviewRow(bot)).toMatchObject({ status: 'assigned', contact_no: companyNo })
   })
 
@@ -215,7 +233,10 @@ describeEachDialect('the email review list in Slack', (dialect) => {
 
     const saved = await postPayload(bot, submission('UJANE', { ...first.view, id: view.id }, { type: 'person', name: 'Jón Jónsson', 'job-title': 'Skipper' }))
     expect(await saved.text()).toBe('')
-    const posted = await bot.stub.waitFor((r) => r.path === '/api/chat.postMessage')
+    // The list's response_url went with the modal through its duplicate warning; the list now shows no waiting email.
+    const posted = await bot.stub.waitFor((r) => r.path === '/response/trigger-create')
+    expect(posted.body).toMatchObject({ replace_original: true })
+    expect(JSON.stringify(posted.body.blocks)).toContain('No email waits for review')
     expect(String(posted.body.text)).toMatch(new RegExp(`^Created CT\\d+ \\(jon@gmail.com\\) and logged "RE: Cod offer" on it as IL\\d+; review item ${itemId} is closed`))
     const contact = await bot.database.db.selectFrom('contacts').select(['no', 'name', 'email', 'job_title', 'type']).where('email', '=', 'jon@gmail.com').executeTakeFirstOrThrow()
     expect(contact).toMatchObject({ name: 'Jón Jónsson', job_title: 'Skipper', type: 'person' })

@@ -46,6 +46,8 @@ export async function startSlackStub(): Promise<SlackStub> {
       answer = user ? { ok: true, user: { id: body.user, name: String(body.user).toLowerCase(), real_name: user.realName, profile: { email: user.email } } } : { ok: false, error: 'user_not_found' }
     } else if (method === 'chat.postMessage') answer = { ok: true, ts: '1.0', channel: body.channel }
     else if (method === 'chat.getPermalink') answer = { ok: true, channel: body.channel, permalink: `https://test.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}` }
+    // Slack refuses a response_url once it has expired (30 minutes, or five uses): /expired/... stands for one.
+    if (path.startsWith('/expired/')) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('expired_url')
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -1,4 +1,4 @@
-import type { App, BlockButtonAction } from '@slack/bolt'
+import type { App, BlockButtonAction, webApi } from '@slack/bolt'
 import { resolveActor } from '../actor.ts'
 import { readMailReviewItem } from '../blocks/mail-review-blocks.ts'
 import { mailAssignModal, mailCreateContactModal } from '../blocks/modal-views.ts'
@@ -29,7 +29,9 @@ export function register(app: App, deps: BotDeps): void {
         await respond({ response_type: 'ephemeral', replace_original: false, ...errorMessage(messages.notLinked) })
         return
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: build(readMailReviewItem(action.value)) as never })
+      // The list's response_url goes with the modal, so saving it can refresh the list the button was in.
+      const item = { ...readMailReviewItem(action.value), ...(body.response_url ? { responseUrl: body.response_url } : {}) }
+      await client.views.open({ trigger_id: body.trigger_id, view: build(item) as never })
     })
   }
   app.action<BlockButtonAction>(ACTION_IDS.mailDismiss, async ({ ack, action, body, client, respond, context }) => {
@@ -41,10 +43,7 @@ export function register(app: App, deps: BotDeps): void {
       await respond({ response_type: 'ephemeral', replace_original: false, ...outcome.message })
       return
     }
-    const list = await runForUser(deps, client, body.user.id, ['mail', 'unmatched'])
-    const done = { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`:white_check_mark: ${escapeMrkdwn(outcome.message.text)}`, 2900) }] }
-    const message: SlackMessage = { text: outcome.message.text, blocks: [done, ...list.message.blocks] }
-    await respond({ response_type: 'ephemeral', replace_original: true, ...message })
+    await respond({ response_type: 'ephemeral', replace_original: true, ...(await refreshedReviewList(deps, client, body.user.id, outcome.message.text)) })
   })
   // App Home has no response_url: the list arrives as a direct message, where its buttons work the same.
   app.action<BlockButtonAction>(ACTION_IDS.mailShowList, async ({ ack, body, client }) => {
@@ -52,4 +51,27 @@ export function register(app: App, deps: BotDeps): void {
     const outcome = await runForUser(deps, client, body.user.id, ['mail', 'unmatched'])
     await client.chat.postMessage({ channel: body.user.id, ...outcome.message })
   })
+}
+
+/** The review list as it is now, under a line saying what was just done. */
+export async function refreshedReviewList(deps: BotDeps, client: webApi.WebClient, userId: string, doneText: string): Promise<SlackMessage> {
+  const list = await runForUser(deps, client, userId, ['mail', 'unmatched'])
+  const done = { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`:white_check_mark: ${escapeMrkdwn(doneText)}`, 2900) }] }
+  return { text: doneText, blocks: [done, ...list.message.blocks] }
+}
+
+/**
+ * Replaces the review list a modal was opened from (its response_url) with the fresh list under what was
+ * just done; false when Slack refuses it (the URL expired after 30 minutes or 5 uses), so the caller says it otherwise.
+ */
+export async function replaceReviewList(deps: BotDeps, client: webApi.WebClient, userId: string, responseUrl: string, doneText: string): Promise<boolean> {
+  try {
+    const message = await refreshedReviewList(deps, client, userId, doneText)
+    const res = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', replace_original: true, ...message }) })
+    if (res.ok) return true
+    deps.log.warn({ event: 'review_list_not_replaced', status: res.status })
+  } catch (error) {
+    deps.log.warn({ event: 'review_list_not_replaced', err: error })
+  }
+  return false
 }

@@ -51,7 +51,14 @@ export function readMailReviewItem(value: string | undefined): MailReviewModalIt
   }
   if (!parsed || typeof parsed !== 'object') return { id: Number(parsed), address: '', name: null, subject: '' }
   const p = parsed as Partial<Record<keyof MailReviewModalItem, unknown>>
-  return { id: Number(p.id), address: String(p.address ?? ''), name: typeof p.name === 'string' ? p.name : null, subject: String(p.subject ?? ''), ...(p.duplicatesSeen === true ? { duplicatesSeen: true } : {}) }
+  return {
+    id: Number(p.id),
+    address: String(p.address ?? ''),
+    name: typeof p.name === 'string' ? p.name : null,
+    subject: String(p.subject ?? ''),
+    ...(p.duplicatesSeen === true ? { duplicatesSeen: true } : {}),
+    ...(typeof p.responseUrl === 'string' && /^https?:\/\//.test(p.responseUrl) ? { responseUrl: p.responseUrl } : {}),
+  }
 }
 
 function itemActions(i: MailReviewListItem): Block {

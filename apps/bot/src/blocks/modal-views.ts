@@ -146,6 +146,13 @@ export interface MailReviewModalItem {
   subject: string
   /** Set in "Create contact" once its possible duplicates were shown: saving again creates the contact. */
   duplicatesSeen?: boolean
+  /** The response_url of the review list the modal was opened from, so saving can refresh that list. */
+  responseUrl?: string
+}
+
+/** A review item as a review modal's private_metadata. */
+function mailItemMetadata(item: MailReviewModalItem, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ id: item.id, address: item.address, name: item.name, subject: item.subject, ...(item.responseUrl ? { responseUrl: item.responseUrl } : {}), ...extra })
 }
 
 function mailItemContext(item: MailReviewModalItem): Block {
@@ -157,7 +164,7 @@ function mailItemContext(item: MailReviewModalItem): Block {
 export function mailAssignModal(item: MailReviewModalItem): Block {
   const m = messages.mail.assignModal
   const picker = { type: 'external_select', min_query_length: 1, placeholder: plain(m.contactPlaceholder) }
-  return modal(CALLBACK_IDS.mailAssign, m.title, JSON.stringify({ id: item.id, address: item.address, name: item.name, subject: item.subject }), [
+  return modal(CALLBACK_IDS.mailAssign, m.title, mailItemMetadata(item), [
     mailItemContext(item),
     input(CONTACT_PICKER_BLOCK, m.contact, picker, false, m.contactHint),
   ])
@@ -172,7 +179,7 @@ export const MAIL_CONTACT_FIELDS = CONTACT_MODAL_FIELDS.filter((f) => f !== 'ema
  */
 export function mailCreateContactModal(item: MailReviewModalItem, typed: Record<string, string> = {}, duplicates: DuplicateCandidate[] = []): Block {
   const m = messages.modals.contact
-  const metadata = JSON.stringify({ id: item.id, address: item.address, name: item.name, subject: item.subject, ...(duplicates.length ? { duplicatesSeen: true } : {}) })
+  const metadata = mailItemMetadata(item, duplicates.length ? { duplicatesSeen: true } : {})
   return modal(CALLBACK_IDS.mailCreateContact, messages.mail.createModal.title, metadata, [
     ...duplicatesWarning(duplicates),
     mailItemContext(item),

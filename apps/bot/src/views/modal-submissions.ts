@@ -3,6 +3,7 @@ import type { DuplicateCandidate } from '@crm/core'
 import { readMailReviewItem } from '../blocks/mail-review-blocks.ts'
 import { CONTACT_MODAL_FIELDS, DUPLICATES_SEEN, MAIL_CONTACT_FIELDS, mailCreateContactModal, newContactModal, noteWithSource, readModalValues } from '../blocks/modal-views.ts'
 import type { Block } from '../blocks/result-blocks.ts'
+import { replaceReviewList } from '../actions/mail-review-actions.ts'
 import { releaseClaim } from '../claim-request.ts'
 import { runForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
@@ -44,6 +45,9 @@ const DUPLICATE_CHECKS: Record<string, { check: (metadata: string, v: Record<str
     again: (metadata, v, duplicates) => mailCreateContactModal(readMailReviewItem(metadata), v, duplicates),
   },
 }
+
+/** The modals of the email review list: saved, they refresh the list they were opened from. */
+const REVIEW_LIST_MODALS = new Set<string>([CALLBACK_IDS.mailAssign, CALLBACK_IDS.mailCreateContact])
 
 /**
  * Submissions of the bot's modals. Each becomes a command line of the core grammar (as words, so nothing
@@ -89,6 +93,9 @@ export function register(app: App, deps: BotDeps): void {
         return
       }
       await ack()
+      // From the review list: the list itself shows what was done (the item gone); elsewhere a direct message.
+      const reviewList = REVIEW_LIST_MODALS.has(callbackId) ? readMailReviewItem(view.private_metadata).responseUrl : undefined
+      if (reviewList && (await replaceReviewList(deps, client, body.user.id, reviewList, outcome.message.text))) return
       await client.chat.postMessage({ channel: body.user.id, ...outcome.message })
     })
   }
