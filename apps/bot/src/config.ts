@@ -7,6 +7,8 @@ export interface BotConfig {
   appToken: string | undefined
   signingSecret: string | undefined
   port: number
+  /** How long a modal submission may work before Slack gets its answer (ms); a longer one closes the modal and tells the result in a direct message. */
+  modalAckMs: number
   /** Base URL of the Slack Web API (a local stub in tests), ending in "/". */
   slackApiUrl: string | undefined
   adminUsers: string[]
@@ -47,6 +49,10 @@ export function readBotConfig(env: NodeJS.ProcessEnv): ConfigResult {
   const badAdmins = adminUsers.filter((u) => !/^[UW][A-Z0-9]{2,}$/.test(u))
   if (badAdmins.length) problems.push(`SLACK_ADMIN_USERS is a comma-separated list of Slack user ids (U...); these are not: ${badAdmins.join(', ')}.`)
 
+  const modalAckText = value('SLACK_MODAL_ACK_MS') ?? '2500'
+  const modalAckMs = Number(modalAckText)
+  if (!/^\d+$/.test(modalAckText) || modalAckMs < 100 || modalAckMs > 2800) problems.push(`SLACK_MODAL_ACK_MS is how long a modal submission may work before Slack is answered, in milliseconds (100-2800, default 2500; Slack waits 3 seconds), not "${modalAckText}".`)
+
   const logLevel = value('LOG_LEVEL') ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL is one of ${LOG_LEVELS.join(', ')}, not "${logLevel}".`)
 
@@ -63,7 +69,7 @@ export function readBotConfig(env: NodeJS.ProcessEnv): ConfigResult {
     ok: true,
     config: {
       botToken: botToken!, appToken, signingSecret, port, slackApiUrl, adminUsers,
-      databaseUrl, logLevel,
+      databaseUrl, logLevel, modalAckMs,
     },
   }
 }

@@ -25,6 +25,8 @@ export const messages = {
     labels: { company: 'Company', jobTitle: 'Job title', email: 'Email', phone: 'Phone', address: 'Address', website: 'Website', salesperson: 'Salesperson' },
   },
   modals: {
+    lateRefused: (error: string) => `Your form took longer than Slack waits, so it was closed; it was not saved: ${error} Open it again to fix that.`,
+    lateDuplicates: 'Your form took longer than Slack waits, so it was closed; nothing was saved, because these contacts look like the one you typed. Open the form again to save it anyway, or use the contact you meant.',
     submit: 'Save',
     cancel: 'Cancel',
     contactPlaceholder: 'Type a name, email or number',

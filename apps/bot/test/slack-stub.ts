@@ -14,6 +14,8 @@ export interface SlackStub {
   requests: StubRequest[]
   /** Slack users the stub's users.info knows, by id. */
   users: Map<string, { email?: string; realName?: string }>
+  /** Web API methods that answer only after this many milliseconds (a slow Slack). */
+  delays: Map<string, number>
   /** Resolves with the first recorded request matching `pred`, waiting for it to arrive. */
   waitFor(pred: (r: StubRequest) => boolean, timeoutMs?: number): Promise<StubRequest>
   close(): Promise<void>
@@ -32,6 +34,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export async function startSlackStub(): Promise<SlackStub> {
   const requests: StubRequest[] = []
   const users = new Map<string, { email?: string; realName?: string }>()
+  const delays = new Map<string, number>()
   const arrivals = new EventEmitter().setMaxListeners(0)
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!
@@ -39,6 +42,8 @@ export async function startSlackStub(): Promise<SlackStub> {
     requests.push({ path, body })
     arrivals.emit('request', requests[requests.length - 1])
     const method = path.replace(/^\/api\//, '')
+    const delay = delays.get(method)
+    if (delay) await new Promise((done) => setTimeout(done, delay))
     let answer: unknown = { ok: true }
     if (method === 'auth.test') answer = { ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T1', url: 'https://test.slack.com/' }
     else if (method === 'users.info') {
@@ -56,6 +61,7 @@ export async function startSlackStub(): Promise<SlackStub> {
     url,
     requests,
     users,
+    delays,
     waitFor(pred, timeoutMs = 5000) {
       const found = requests.find(pred)
       if (found) return Promise.resolve(found)

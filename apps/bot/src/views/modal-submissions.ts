@@ -2,12 +2,13 @@ import type { App } from '@slack/bolt'
 import type { DuplicateCandidate } from '@crm/core'
 import { readMailReviewItem } from '../blocks/mail-review-blocks.ts'
 import { CONTACT_MODAL_FIELDS, DUPLICATES_SEEN, MAIL_CONTACT_FIELDS, mailCreateContactModal, newContactModal, noteWithSource, readModalValues } from '../blocks/modal-views.ts'
-import type { Block } from '../blocks/result-blocks.ts'
+import { errorMessage, section, type Block, type SlackMessage } from '../blocks/result-blocks.ts'
 import { replaceReviewList } from '../actions/mail-review-actions.ts'
 import { releaseClaim } from '../claim-request.ts'
 import { runForUser } from '../commands/run-line.ts'
 import type { BotDeps } from '../deps.ts'
 import { CALLBACK_IDS } from '../ids.ts'
+import { messages } from '../messages.ts'
 
 /** `--name value` for the values that were filled in. */
 function options(values: Record<string, string>, names: string[]): string[] {
@@ -46,6 +47,29 @@ const DUPLICATE_CHECKS: Record<string, { check: (metadata: string, v: Record<str
   },
 }
 
+/**
+ * Slack waits 3 seconds for a modal's answer. The answer (field errors, an updated view, or closing) is sent
+ * when the work ends, or, at `ms`, an empty one that closes the modal: `send` then returns false and the
+ * caller tells the outcome another way. The work itself runs once either way.
+ */
+function boundedAck(ack: (response?: Record<string, unknown>) => Promise<void>, ms: number) {
+  let sent = false
+  const timer = setTimeout(() => {
+    sent = true
+    void ack().catch(() => undefined)
+  }, ms)
+  return {
+    async send(response?: Record<string, unknown>): Promise<boolean> {
+      clearTimeout(timer)
+      if (sent) return false
+      sent = true
+      await ack(response)
+      return true
+    },
+    stop: () => clearTimeout(timer),
+  }
+}
+
 /** The modals of the email review list: saved, they refresh the list they were opened from. */
 const REVIEW_LIST_MODALS = new Set<string>([CALLBACK_IDS.mailAssign, CALLBACK_IDS.mailCreateContact])
 
@@ -72,31 +96,41 @@ export function register(app: App, deps: BotDeps): void {
   ]
   for (const [callbackId, toWords, fallbackBlock] of submissions) {
     app.view(callbackId, async ({ ack, view, body, client, context }) => {
-      const values = readModalValues(view.state as Parameters<typeof readModalValues>[0])
-      const checkWords = DUPLICATE_CHECKS[callbackId]?.check(view.private_metadata, values)
-      if (checkWords) {
-        // First save: check for possible duplicates and show them before anything is stored.
-        const checked = await runForUser(deps, client, body.user.id, checkWords)
-        if (checked.ok && checked.view.kind === 'duplicates' && checked.view.duplicates.length) {
+      const answer = boundedAck(ack as (response?: Record<string, unknown>) => Promise<void>, deps.config.modalAckMs)
+      try {
+        const values = readModalValues(view.state as Parameters<typeof readModalValues>[0])
+        const checkWords = DUPLICATE_CHECKS[callbackId]?.check(view.private_metadata, values)
+        if (checkWords) {
+          // First save: check for possible duplicates and show them before anything is stored.
+          const checked = await runForUser(deps, client, body.user.id, checkWords)
+          if (checked.ok && checked.view.kind === 'duplicates' && checked.view.duplicates.length) {
+            await releaseClaim(context)
+            if (!(await answer.send({ response_action: 'update', view: DUPLICATE_CHECKS[callbackId]!.again(view.private_metadata, values, checked.view.duplicates) as never }))) {
+              const late: SlackMessage = { text: messages.modals.lateDuplicates, blocks: [section(messages.modals.lateDuplicates), ...checked.message.blocks] }
+              await client.chat.postMessage({ channel: body.user.id, ...late })
+            }
+            return
+          }
+        }
+        const outcome = await runForUser(deps, client, body.user.id, toWords(view.private_metadata, values))
+        if (!outcome.ok) {
+          // Refused: nothing was written, and the user may submit the same values again after fixing a cause elsewhere.
           await releaseClaim(context)
-          await ack({ response_action: 'update', view: DUPLICATE_CHECKS[callbackId]!.again(view.private_metadata, values, checked.view.duplicates) as never })
+          const blockIds = view.blocks.map((b) => b.block_id)
+          const block = outcome.field && blockIds.includes(outcome.field) ? outcome.field : fallbackBlock
+          if (!(await answer.send({ response_action: 'errors', errors: { [block]: outcome.errorText.slice(0, 1500) } }))) {
+            await client.chat.postMessage({ channel: body.user.id, ...errorMessage(messages.modals.lateRefused(outcome.errorText)) })
+          }
           return
         }
+        await answer.send()
+        // From the review list: the list itself shows what was done (the item gone); elsewhere a direct message.
+        const reviewList = REVIEW_LIST_MODALS.has(callbackId) ? readMailReviewItem(view.private_metadata).responseUrl : undefined
+        if (reviewList && (await replaceReviewList(deps, client, body.user.id, reviewList, outcome.message.text))) return
+        await client.chat.postMessage({ channel: body.user.id, ...outcome.message })
+      } finally {
+        answer.stop()
       }
-      const outcome = await runForUser(deps, client, body.user.id, toWords(view.private_metadata, values))
-      if (!outcome.ok) {
-        // Refused: nothing was written, and the user may submit the same values again after fixing a cause elsewhere.
-        await releaseClaim(context)
-        const blockIds = view.blocks.map((b) => b.block_id)
-        const block = outcome.field && blockIds.includes(outcome.field) ? outcome.field : fallbackBlock
-        await ack({ response_action: 'errors', errors: { [block]: outcome.errorText.slice(0, 1500) } })
-        return
-      }
-      await ack()
-      // From the review list: the list itself shows what was done (the item gone); elsewhere a direct message.
-      const reviewList = REVIEW_LIST_MODALS.has(callbackId) ? readMailReviewItem(view.private_metadata).responseUrl : undefined
-      if (reviewList && (await replaceReviewList(deps, client, body.user.id, reviewList, outcome.message.text))) return
-      await client.chat.postMessage({ channel: body.user.id, ...outcome.message })
     })
   }
 }
