@@ -92,9 +92,25 @@ describeEachDialect('duplicates and merge', (dialect) => {
       await createContact(core.deps, admin, { type: 'person', name: 'Jón Jónsson', mobile: '+354 898 1234' })
       const { duplicates } = await createContact(core.deps, admin, { type: 'person', name: 'Jon Jonson', phone: '898-1234' })
       expect(duplicates).toHaveLength(1)
-      expect(duplicates[0]!.reasons).toContain('same phone')
+      expect(duplicates[0]!.reasons).toContain('same mobile')
       expect(duplicates[0]!.reasons.some((r) => r.startsWith('similar name'))).toBe(true)
       expect(duplicates[0]!.score).toBeGreaterThanOrEqual(60)
+    })
+
+    it('finds a company or a mobile by its last seven digits alone, written any way; a shared office phone between persons is only a hint', async () => {
+      await createContact(core.deps, admin, { type: 'company', name: 'Hekla Útgerð ehf', phone: '+354 555 1234' })
+      const brim = await createContact(core.deps, admin, { type: 'company', name: 'Brim hf', phone: '555-1234' })
+      expect(brim.duplicates.map((d) => [d.contact.no, d.score, d.reasons])).toEqual([['CT000001', 60, ['same phone']]])
+
+      await createContact(core.deps, admin, { type: 'person', name: 'Иван Петров', mobile: '+7 916 123-45-67' })
+      const vanya = await createContact(core.deps, admin, { type: 'person', name: 'Ваня П.', phone: '8 (916) 123 45 67' })
+      expect(vanya.duplicates.map((d) => [d.contact.no, d.score, d.reasons])).toEqual([['CT000003', 60, ['same mobile']]])
+
+      // Two persons on one switchboard number are colleagues, not one person.
+      await createContact(core.deps, admin, { type: 'person', name: 'Anna Jónsdóttir', phone: '+354 411 2000' })
+      const colleague = await createContact(core.deps, admin, { type: 'person', name: 'Gunnar Sigurðsson', phone: '4112000' })
+      expect(colleague.duplicates).toEqual([])
+      expect((await findContactDuplicates(core.deps, colleague.contact.no, 40)).duplicates.map((d) => [d.contact.no, d.score, d.reasons])).toEqual([['CT000005', 40, ['same phone']]])
     })
 
     it('hides a pair marked "not duplicates", in both directions', async () => {

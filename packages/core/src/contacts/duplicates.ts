@@ -11,9 +11,18 @@ export interface DuplicateCandidate {
   reasons: string[]
 }
 
-// Weights of the compared fields; a sum of 100 or more is a certain duplicate. Names count most; an email or
-// phone in common is strong evidence; a shared web domain only counts between companies (colleagues share it).
-const WEIGHT = { name: 60, email: 60, phone: 40, domain: 40 }
+// Weights of the compared fields; a sum of 100 or more is a certain duplicate. Names count most; an email, a
+// company's phone or anyone's mobile in common is strong evidence on its own. Persons often share their company's
+// switchboard number (they inherit it), so a shared office phone between persons only adds to other evidence, as
+// a shared web domain only counts between companies (colleagues share it).
+const WEIGHT = { name: 60, email: 60, phone: 60, sharedPhone: 40, domain: 40 }
+
+/** Phones compare by their last seven digits, so a local number matches the same number with a country code. */
+const PHONE_TAIL = 7
+
+function samePhone(a: string, b: string): boolean {
+  return a.endsWith(b.slice(-PHONE_TAIL)) && b.endsWith(a.slice(-PHONE_TAIL))
+}
 
 /** The fields a duplicate search can compare (setup: duplicate-fields). */
 export const DUPLICATE_FIELDS = ['name', 'email', 'phone', 'website'] as const
@@ -43,11 +52,20 @@ export function scoreDuplicate(a: ContactRow, b: ContactRow, fields: readonly Du
     score += WEIGHT.email
     reasons.push('same email')
   }
-  const phonesA = [a.phone_digits, a.mobile_digits].filter((p): p is string => !!p && p.length >= 7)
-  const phonesB = [b.phone_digits, b.mobile_digits].filter((p): p is string => !!p && p.length >= 7)
-  if (fields.includes('phone') && phonesA.some((p) => phonesB.some((q) => p.endsWith(q.slice(-7)) && q.endsWith(p.slice(-7))))) {
-    score += WEIGHT.phone
-    reasons.push('same phone')
+  if (fields.includes('phone')) {
+    const phones = (row: ContactRow) =>
+      [
+        { digits: row.phone_digits, mobile: false },
+        { digits: row.mobile_digits, mobile: true },
+      ].filter((p): p is { digits: string; mobile: boolean } => !!p.digits && p.digits.length >= PHONE_TAIL)
+    const pairs = phones(a).flatMap((p) => phones(b).filter((q) => samePhone(p.digits, q.digits)).map((q) => p.mobile || q.mobile))
+    if (pairs.includes(true)) {
+      score += WEIGHT.phone
+      reasons.push('same mobile')
+    } else if (pairs.length > 0) {
+      score += a.type === 'company' ? WEIGHT.phone : WEIGHT.sharedPhone
+      reasons.push('same phone')
+    }
   }
   if (!fields.includes('website')) {
     // Web and email domains are not compared.
@@ -80,6 +98,7 @@ export async function findDuplicatesOf(db: Executor, row: ContactRow, threshold:
     nameKeyFirstWord,
     emails: [row.email_norm, row.email2_norm].filter((e): e is string => !!e),
     phones: [row.phone_digits, row.mobile_digits].filter((p): p is string => !!p),
+    phoneTails: [row.phone_digits, row.mobile_digits].filter((p): p is string => !!p && p.length >= PHONE_TAIL).map((p) => p.slice(-PHONE_TAIL)),
     websiteDomain: row.website_domain,
   })
   const excluded = new Set(await contacts.listDuplicateExclusions(db, row.no))

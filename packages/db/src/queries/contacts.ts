@@ -228,10 +228,12 @@ export interface DuplicateKeys {
   nameKeyFirstWord: string
   emails: string[]
   phones: string[]
+  /** Last seven digits of the phones: found through the search tokens, which hold every 7+ digit suffix. */
+  phoneTails?: string[]
   websiteDomain: string | null
 }
 
-/** Live contacts of the same type sharing any duplicate key (name key or its first word, email, phone, web domain). */
+/** Live contacts of the same type sharing any duplicate key (name key or its first word, email, phone or its last digits, web domain). */
 export async function listDuplicateCandidates(db: Executor, keys: DuplicateKeys, limit = 200): Promise<ContactRow[]> {
   return db
     .selectFrom('contacts')
@@ -251,6 +253,9 @@ export async function listDuplicateCandidates(db: Executor, keys: DuplicateKeys,
       }
       if (keys.emails.length) ors.push(eb('email_norm', 'in', keys.emails), eb('email2_norm', 'in', keys.emails))
       if (keys.phones.length) ors.push(eb('phone_digits', 'in', keys.phones), eb('mobile_digits', 'in', keys.phones))
+      if (keys.phoneTails?.length) {
+        ors.push(eb('no', 'in', eb.selectFrom('contact_search_tokens').select('contact_no').where('token', 'in', keys.phoneTails)))
+      }
       if (keys.websiteDomain) ors.push(eb('website_domain', '=', keys.websiteDomain))
       return eb.or(ors)
     })
