@@ -1,7 +1,7 @@
 import { describeEachDialect } from '@crm/db/testing'
 import { beforeEach, expect, it } from 'vitest'
-import { runCommand } from '../src/index.ts'
-import { countRows, useCore } from './builders.ts'
+import { renderText, runCommand } from '../src/index.ts'
+import { countRows, domainError, useCore } from './builders.ts'
 
 describeEachDialect('campaign statistics', (dialect) => {
   const core = useCore(dialect)
@@ -62,5 +62,32 @@ describeEachDialect('campaign statistics', (dialect) => {
     expect(await countRows(core.database, 'interaction_log_entries')).toBe(3)
     const entries = await core.database.db.selectFrom('interaction_log_entries').select(['canceled']).execute()
     expect(entries.every((e) => e.canceled === 1)).toBe(true)
+  })
+  it('makes a contact a target only through a segment log, a target template or --target, never through a response or a plain linked call', async () => {
+    await data('contact add company "Sæfari ehf" --country IS')
+    await data('contact add company "Vík ehf" --country IS')
+    await data('contact add company "Ós ehf" --country IS')
+    // A call linked to the campaign is counted as an interaction, but the contact was not targeted by it.
+    expect((await data('log CT000005 CALL-OUT "Asked about the offer" --campaign CP0001')).campaignTarget).toBe(false)
+    expect(await stats()).toMatchObject({ targets: 3, interactions: 1 })
+    expect(renderText(await runCommand(core.ctx, 'log CT000006 LETTER "Offer by post" --campaign CP0001 --target'))).toContain('CP0001 (target)')
+    expect(await stats()).toMatchObject({ targets: 4, interactions: 2 })
+    await data('setup template LETTER --campaign-target')
+    expect((await data('log CT000007 LETTER "Offer by post" --campaign CP0001')).campaignTarget).toBe(true)
+    // Without a campaign the template's flag makes no target.
+    expect((await data('log CT000007 LETTER "Christmas card"')).campaignTarget).toBe(false)
+    expect(await stats()).toMatchObject({ targets: 5, interactions: 3 })
+    await data('segment log SG00001 EMAIL-OUT "Autumn offer"')
+    expect(await stats()).toMatchObject({ targets: 5, interactions: 6 })
+    const rows = await core.database.db.selectFrom('interaction_log_entries').select(['no', 'campaign_target']).where('segment_no', '=', 'SG00001').execute()
+    expect(rows.map((r) => r.campaign_target)).toEqual([1, 1, 1])
+  })
+
+  it('refuses --target without a campaign or together with --response, storing nothing', async () => {
+    const noCampaign = await domainError(runCommand(core.ctx, 'log CT000001 LETTER "Offer" --target'))
+    expect(noCampaign.userMessage).toContain('A target belongs to a campaign: give the campaign with --campaign.')
+    const both = await domainError(runCommand(core.ctx, 'log CT000001 LETTER "Offer" --campaign CP0001 --target --response'))
+    expect(both.userMessage).toContain('not both')
+    expect(await countRows(core.database, 'interaction_log_entries')).toBe(0)
   })
 })

@@ -1,6 +1,6 @@
 export { openDatabase, parseDatabaseUrl, redactUrl, DEFAULT_DATABASE_URL, DatabaseUrlError } from './open.ts'
 export type { CrmDatabase, OpenDatabaseOptions } from './open.ts'
-export { migrateToLatest, listPendingMigrations } from './migrations/index.ts'
+export { migrateToLatest, migrateTo, listPendingMigrations } from './migrations/index.ts'
 export type { DialectName, MigrationReport } from './migrations/index.ts'
 export { RecordNotFoundError } from './errors.ts'
 export type { Executor } from './queries/executor.ts'

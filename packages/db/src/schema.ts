@@ -169,6 +169,8 @@ export interface InteractionLogEntryTable {
   campaign_no: string | null
   segment_no: string | null
   campaign_response: Flag
+  /** The entry makes its contact a target of its campaign (migration 0013): a segment log, or a target template. */
+  campaign_target: Generated<Flag>
   source: string
   external_ref: string | null
   attachments: string | null

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { contacts, listPendingMigrations, numberSeries, openDatabase, parseDatabaseUrl, setup, sql, type CrmDatabase } from '../src/index.ts'
+import { contacts, listPendingMigrations, migrateTo, numberSeries, openDatabase, parseDatabaseUrl, setup, sql, type CrmDatabase } from '../src/index.ts'
 import { createTestDatabase, describeEachDialect } from '../src/testing/index.ts'
 
 describeEachDialect('database', (dialect) => {
@@ -109,6 +109,26 @@ it('migrates a new SQLite file once when several processes open it at the same m
     rmSync(dir, { recursive: true, force: true })
   }
 }, 60_000)
+
+it('keeps the campaign targets of entries logged before entries carried the target flag (migration 0013)', async () => {
+  const handle = await openDatabase(':memory:', { migrate: false })
+  try {
+    await migrateTo(handle.db, 'sqlite', '0012-session-leases')
+    const now = '2026-11-01T10:00:00.000Z'
+    await sql`insert into contacts (no, type, name, name_folded, dup_name_key, created_at, modified_at) values ('CT000001', 'company', 'Hekla', 'hekla', 'hekla', ${now}, ${now})`.execute(handle.db)
+    const entry = (no: string, campaign: string | null, response: number) =>
+      sql`insert into interaction_log_entries (no, contact_no, template_code, group_code, channel, occurred_at, subject, currency_code, campaign_no, campaign_response, source, created_at)
+          values (${no}, 'CT000001', 'EMAIL-OUT', 'EMAIL', 'email', ${now}, 'Offer', 'EUR', ${campaign}, ${response}, 'manual', ${now})`.execute(handle.db)
+    await entry('IL1', 'CP0001', 0)
+    await entry('IL2', 'CP0001', 1)
+    await entry('IL3', null, 0)
+    expect((await handle.migrate()).applied).toContain('0013-entry-campaign-target')
+    const rows = await handle.db.selectFrom('interaction_log_entries').select(['no', 'campaign_target']).orderBy('no').execute()
+    expect(rows).toEqual([{ no: 'IL1', campaign_target: 1 }, { no: 'IL2', campaign_target: 0 }, { no: 'IL3', campaign_target: 0 }])
+  } finally {
+    await handle.close()
+  }
+})
 
 it('explains an unsupported database URL', () => {
   expect(() => parseDatabaseUrl('mysql://x@y/z')).toThrow(/Unsupported database URL.*postgres:\/\//)

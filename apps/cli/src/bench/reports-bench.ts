@@ -83,9 +83,9 @@ export async function seedSegmentsAndCampaigns(database: CrmDatabase, sizes: { s
       insert into interaction_log_entries
         (no, contact_no, contact_company_no, template_code, group_code, channel, occurred_at, subject, salesperson_code, cost_minor,
          currency_code, duration_min, attempt_failed, information_flow, initiated_by, campaign_no, segment_no, campaign_response,
-         source, canceled, created_at, created_by)
+         campaign_target, source, canceled, created_at, created_by)
       select ${prefix} || cast(l.id as text), l.contact_no, l.contact_company_no, ${template}, ${group}, ${channel}, ${day}, 'Bench campaign mail', null, 10,
-             'EUR', 0, 0, null, null, s.campaign_no, ${segmentNo}, ${sql.lit(response)}, 'segment', 0, ${at}, 'bench'
+             'EUR', 0, 0, null, null, s.campaign_no, ${segmentNo}, ${sql.lit(response)}, ${sql.lit(1 - response)}, 'segment', 0, ${at}, 'bench'
       from segment_lines l join segments s on s.no = l.segment_no
       where s.campaign_no is not null ${response ? sql`and l.id % 5 = 0` : sql``}
     `

@@ -35,6 +35,8 @@ export interface Interaction {
   campaignNo: string | null
   segmentNo: string | null
   campaignResponse: boolean
+  /** The entry makes its contact a target of the campaign (logged from a segment, or with a target template). */
+  campaignTarget: boolean
   source: InteractionSource
   externalRef: string | null
   attachments: Array<{ name: string; size: number; contentType?: string }>
@@ -70,6 +72,7 @@ export function toInteraction(row: InteractionLogEntryRow): Interaction {
     campaignNo: row.campaign_no,
     segmentNo: row.segment_no,
     campaignResponse: row.campaign_response === 1,
+    campaignTarget: row.campaign_target === 1,
     source: row.source as InteractionSource,
     externalRef: row.external_ref,
     attachments: row.attachments ? (JSON.parse(row.attachments) as Interaction['attachments']) : [],
@@ -98,6 +101,8 @@ export interface LogInteractionInput {
   campaignNo?: string
   segmentNo?: string
   campaignResponse?: boolean
+  /** The contact becomes a target of the campaign (default: the template's campaign-target flag). */
+  campaignTarget?: boolean
   note?: string
   salespersonCode?: string
   source?: InteractionSource
@@ -192,6 +197,12 @@ export async function insertInteraction(trx: Executor, actor: Actor, input: LogI
   if (input.campaignResponse && !campaignNo) {
     throw invalidField('response', 'A response answers a campaign: give the campaign with --campaign, or record it with "campaign respond".', `log ${contact.no} ${template.code} "Wants a quote" --campaign CP0001 --response`)
   }
+  if (input.campaignTarget && !campaignNo) {
+    throw invalidField('target', 'A target belongs to a campaign: give the campaign with --campaign.', `log ${contact.no} ${template.code} "Price list sent" --campaign CP0001 --target`)
+  }
+  if (input.campaignTarget && input.campaignResponse) {
+    throw invalidField('target', 'An entry is a campaign target or a response to it, not both: leave out --target or --response.', `log ${contact.no} ${template.code} "Wants a quote" --campaign CP0001 --response`)
+  }
   const segmentNo = input.segmentNo ? input.segmentNo.trim().toUpperCase() : null
   if (segmentNo && !(await trx.selectFrom('segments').select('no').where('no', '=', segmentNo).executeTakeFirst())) {
     throw invalidField('segment', `There is no segment ${segmentNo}. See them with: segment list`, '--segment SG00001')
@@ -202,6 +213,8 @@ export async function insertInteraction(trx: Executor, actor: Actor, input: LogI
     if (!(await salespeople.find(trx, salespersonCode))) throw invalidField('salesperson', `There is no salesperson ${salespersonCode}.`)
   }
   if (!isCurrencyCode(currency)) throw new DomainError('BAD_SETUP', `The setup currency ${currency} is not a currency code.`)
+  // A response template only makes a response where there is a campaign to answer.
+  const response = campaignNo && (input.campaignResponse || template.campaign_response) ? 1 : 0
   const no = await numberSeries.takeNext(trx, 'INTERACTION', now.toISOString())
   await interactions.insert(trx, {
     no,
@@ -224,8 +237,9 @@ export async function insertInteraction(trx: Executor, actor: Actor, input: LogI
     opportunity_no: opportunityNo,
     campaign_no: campaignNo,
     segment_no: segmentNo,
-    // A response template only makes a response where there is a campaign to answer.
-    campaign_response: campaignNo && (input.campaignResponse || template.campaign_response) ? 1 : 0,
+    campaign_response: response,
+    // A target template makes the contact a target where there is a campaign and the entry is no response.
+    campaign_target: campaignNo && !response && (input.campaignTarget ?? template.campaign_target === 1) ? 1 : 0,
     source: input.source ?? 'manual',
     external_ref: externalRef,
     attachments: input.attachments?.length ? JSON.stringify(input.attachments) : null,

@@ -12,6 +12,7 @@ import * as segmentLineTemplate from './0009-segment-line-template.ts'
 import * as duplicateFields from './0010-duplicate-fields.ts'
 import * as segmentLanguages from './0011-segment-languages.ts'
 import * as sessionLeases from './0012-session-leases.ts'
+import * as entryCampaignTarget from './0013-entry-campaign-target.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0010-duplicate-fields': duplicateFields,
   '0011-segment-languages': segmentLanguages,
   '0012-session-leases': sessionLeases,
+  '0013-entry-campaign-target': entryCampaignTarget,
 }
 
 class CodeMigrationProvider implements MigrationProvider {
@@ -75,6 +77,13 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Pr
     })
   }
   return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), pending: [] }
+}
+
+/** Applies the migrations up to and including `name` (upgrade tests start from an older schema this way). */
+export async function migrateTo(db: Kysely<any>, dialect: DialectName, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider({ dialect }) })
+  const result = await migrator.migrateTo(name)
+  if (result.error) throw new Error(`Migration to ${name} failed: ${String((result.error as Error)?.message ?? result.error)}`, { cause: result.error })
 }
 
 /** Names of migrations not yet applied. */

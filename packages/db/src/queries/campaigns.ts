@@ -64,8 +64,8 @@ export interface CampaignTotals {
 
 /**
  * A campaign's statistics in four aggregate queries (targets and respondents, interactions, segment contacts,
- * opportunities) for any list of campaigns. Targets are the contacts logged for the campaign (its live, non-response
- * entries) plus the contacts of linked segments not logged yet, so canceling an entry or a segment's log takes
+ * opportunities) for any list of campaigns. Targets are the contacts logged for the campaign (its live entries
+ * marked as targets: segment logs and target templates) plus the contacts of linked segments not logged yet, so canceling an entry or a segment's log takes
  * them out again; respondents are counted among the targets, so the response rate cannot pass 100 %.
  */
 export async function totals(db: Executor, campaignNos: string[]): Promise<Map<string, CampaignTotals>> {
@@ -83,7 +83,7 @@ export async function totals(db: Executor, campaignNos: string[]): Promise<Map<s
     .unionAll(
       db
         .selectFrom('interaction_log_entries')
-        .select((eb) => ['campaign_no', 'contact_no', eb.case().when('campaign_response', '=', 1).then(0).else(1).end().as('target'), 'campaign_response as response'])
+        .select(['campaign_no', 'contact_no', 'campaign_target as target', 'campaign_response as response'])
         .where('campaign_no', 'in', campaignNos)
         .where('canceled', '=', 0),
     )

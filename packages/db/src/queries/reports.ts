@@ -472,7 +472,7 @@ export async function listCampaignResponseDays(db: Executor): Promise<CampaignRe
     .groupBy(['campaign_no', day])
     .execute()
   // Respondents count among the targets only, as in the campaign statistics (campaigns.totals): the contacts of
-  // linked segments not logged yet (or whose log was canceled) and the contacts of live non-response entries.
+  // linked segments not logged yet (or whose log was canceled) and the contacts of live target entries.
   const targets = db
     .selectFrom('segment_lines as l')
     .innerJoin('segments as s', 's.no', 'l.segment_no')
@@ -485,7 +485,7 @@ export async function listCampaignResponseDays(db: Executor): Promise<CampaignRe
         .select(['campaign_no', 'contact_no'])
         .where('campaign_no', 'is not', null)
         .where('canceled', '=', 0)
-        .where('campaign_response', '=', 0),
+        .where('campaign_target', '=', 1),
     )
     .as('t')
   const firsts = db

@@ -307,7 +307,7 @@ export async function logLines(
     .insertInto('interaction_log_entries')
     .columns([
       'no', 'contact_no', 'contact_company_no', 'template_code', 'group_code', 'channel', 'occurred_at', 'subject', 'salesperson_code', 'cost_minor',
-      'currency_code', 'duration_min', 'attempt_failed', 'initiated_by', 'information_flow', 'campaign_no', 'segment_no', 'campaign_response', 'source',
+      'currency_code', 'duration_min', 'attempt_failed', 'initiated_by', 'information_flow', 'campaign_no', 'segment_no', 'campaign_response', 'campaign_target', 'source',
       'canceled', 'created_at', 'created_by', 'language_code',
     ])
     .expression(
@@ -339,6 +339,8 @@ export async function logLines(
           eb.val(input.campaignNo).as('campaign_no'),
           eb.val(input.segmentNo).as('segment_no'),
           eb.val(0).as('campaign_response'),
+          // A segment logged for a campaign makes its contacts the campaign's targets (DOMAIN.md).
+          eb.val(input.campaignNo ? 1 : 0).as('campaign_target'),
           eb.val('segment').as('source'),
           eb.val(0).as('canceled'),
           eb.val(input.now).as('created_at'),
