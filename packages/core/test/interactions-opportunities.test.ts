@@ -138,6 +138,33 @@ describeEachDialect('interactions', (dialect) => {
     expect(JSON.stringify(series.data)).toContain('"nextNumber":"IL00000001"')
   })
 
+  it('links an interaction only to an opportunity of the same contact or of its company', async () => {
+    const { company, person } = await heklaAndThora()
+    const colleague = (await createContact(f.deps, admin, { type: 'person', name: 'Jón Jónsson', companyNo: company })).contact.no
+    const other = (await createContact(f.deps, admin, { type: 'company', name: 'Brim hf' })).contact.no
+    const companyOpp = (await createOpportunity(f.deps, admin, { contactNo: company, description: 'Cod', estimatedValue: '100' })).no
+    const personOpp = (await createOpportunity(f.deps, admin, { contactNo: person, description: 'Haddock', estimatedValue: '100' })).no
+    // The company's opportunity from its person, the person's from the company and from a colleague: one party.
+    for (const [contactNo, opportunityNo] of [[person, companyOpp], [company, personOpp], [colleague, personOpp], [person, personOpp]] as const) {
+      expect((await logInteraction(f.deps, admin, { contactNo, templateCode: 'CALL-OUT', subject: 'About the offer', opportunityNo })).interaction.opportunityNo).toBe(opportunityNo)
+    }
+    const refused = await domainError(logInteraction(f.deps, admin, { contactNo: other, templateCode: 'CALL-OUT', subject: 'About the offer', opportunityNo: companyOpp.toLowerCase() }))
+    expect(refused.field).toBe('opportunity')
+    expect(refused.userMessage).toBe(`${companyOpp} is ${company}'s opportunity; an interaction with ${other} can only be linked to an opportunity of ${other} or of its company. Example: log ${company} CALL-OUT "About the offer" --opportunity ${companyOpp}`)
+    expect(await countRows(f.database, 'interaction_log_entries')).toBe(4)
+  })
+
+  it('refuses a date in the future for what a user logs, but keeps a mail\'s own date', async () => {
+    const { person } = await heklaAndThora()
+    const future = await domainError(logInteraction(f.deps, admin, { contactNo: person, templateCode: 'MEETING', subject: 'Visit', date: '2030-01-01' }))
+    expect(future.field).toBe('date')
+    expect(future.userMessage).toMatch(/^2030-01-01 is in the future; an interaction records a communication that took place\. Log it once it has happened\. Example: --date \d{4}-\d{2}-\d{2}$/)
+    const tomorrow = new Date(f.deps.clock().getTime() + 86_400_000).toISOString().slice(0, 10)
+    expect((await logInteraction(f.deps, admin, { contactNo: person, templateCode: 'MEETING', subject: 'Visit', date: tomorrow })).interaction.occurredAt.slice(0, 10)).toBe(tomorrow)
+    const mail = await logInteraction(f.deps, admin, { contactNo: person, templateCode: 'EMAIL-IN', subject: 'Clock ahead', date: '2030-01-01T08:00:00Z', source: 'email', externalRef: '<ahead@x>' })
+    expect(mail.interaction.occurredAt).toBe('2030-01-01T08:00:00.000Z')
+  })
+
   it('moves interactions and opportunities with a merge and strips them of text on erasure', async () => {
     const { company, person } = await heklaAndThora()
     const dup = await createContact(f.deps, admin, { type: 'person', name: 'Thora Gudmundsdottir' })

@@ -174,6 +174,11 @@ export async function insertInteraction(trx: Executor, actor: Actor, input: LogI
   if (!subject) throw invalidField('subject', 'Give a subject for the interaction.', `log ${contact.no} ${template.code} "Follow-up call"`)
   if ([...subject].length > 250) throw invalidField('subject', `The subject is ${[...subject].length} characters long; at most 250 are allowed.`)
   const occurredAt = input.date ? parseDateTime(input.date, 'date') : now.toISOString()
+  // What a user types records a communication that took place; a day of slack covers every time zone. (A mail's own
+  // Date header is taken as it is: the message exists.)
+  if ((input.source ?? 'manual') !== 'email' && input.date && Date.parse(occurredAt) > now.getTime() + 86_400_000) {
+    throw invalidField('date', `${input.date.trim()} is in the future; an interaction records a communication that took place. Log it once it has happened.`, `--date ${now.toISOString().slice(0, 10)}`)
+  }
   const duration = input.durationMin ?? template.unit_duration_min
   if (!Number.isInteger(duration) || duration < 0 || duration > 100000) throw invalidField('duration', `The duration is whole minutes from 0, not ${input.durationMin}.`, '--duration 15')
   const currency = setup.currency_code
@@ -188,7 +193,18 @@ export async function insertInteraction(trx: Executor, actor: Actor, input: LogI
   let opportunityNo: string | null = null
   if (input.opportunityNo) {
     opportunityNo = input.opportunityNo.trim().toUpperCase()
-    if (!(await opportunities.find(trx, opportunityNo))) throw invalidField('opportunity', `There is no opportunity ${opportunityNo}.`, '--opportunity OP000001')
+    const opportunity = await opportunities.find(trx, opportunityNo)
+    if (!opportunity) throw invalidField('opportunity', `There is no opportunity ${opportunityNo}.`, '--opportunity OP000001')
+    // The entry and the opportunity concern one party: the same contact, or contacts of the same company.
+    const companyOf = (no: string, companyNo: string | null) => companyNo ?? no
+    const contactCompany = companyOf(contact.no, contact.type === 'person' ? contact.company_no : null)
+    if (opportunity.contact_no !== contact.no && companyOf(opportunity.contact_no, opportunity.contact_company_no) !== contactCompany) {
+      throw invalidField(
+        'opportunity',
+        `${opportunityNo} is ${opportunity.contact_no}'s opportunity; an interaction with ${contact.no} can only be linked to an opportunity of ${contact.no} or of its company.`,
+        `log ${opportunity.contact_no} ${template.code} "${subject}" --opportunity ${opportunityNo}`,
+      )
+    }
   }
   const campaignNo = input.campaignNo ? input.campaignNo.trim().toUpperCase() : null
   if (campaignNo && !(await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst())) {
