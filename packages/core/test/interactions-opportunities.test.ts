@@ -257,6 +257,24 @@ describeEachDialect('opportunities', (dialect) => {
     expect((await domainError(moveOpportunityStage(f.deps, admin, { no: o.no, to: 'next' }))).userMessage).toMatch(/at the last stage/)
   })
 
+  it('gives a stage the interaction it calls for (activity=TEMPLATE), shown in the setup and on the opportunity', async () => {
+    const run = (line: string) => runCommand(f.ctx, line)
+    await run('setup cycle VISIT "Visits" --stage New:10/20:activity=call-out --stage Visit:50/50:skip,activity=MEETING --stage Offer:80/60:quote')
+    const cycle = (await run('setup cycles')).data as Array<{ code: string; stages: Array<{ activityCode: string | null }> }>
+    expect(cycle.find((c) => c.code === 'VISIT')!.stages.map((s) => s.activityCode)).toEqual(['CALL-OUT', 'MEETING', null])
+    expect(renderText(await run('setup cycles'))).toMatch(/VISIT .* 2 .*Visit .*skip,activity=MEETING/)
+    await createContact(f.deps, admin, { type: 'company', name: 'Acme' })
+    await run('opp new CT000001 "Boat" --cycle VISIT --value 500')
+    expect(renderText(await run('opp show OP000001'))).toContain('CALL-OUT: log CT000001 CALL-OUT "…" --opportunity OP000001')
+    expect(renderText(await run('opp next OP000001'))).toContain('MEETING: log CT000001 MEETING "…" --opportunity OP000001')
+    expect(renderText(await run('opp next OP000001 --quote Q-1'))).not.toContain('Stage activity')
+    const unknown = await domainError(run('setup cycle VISIT --stage New:10/20:activity=FAX'))
+    expect(unknown.userMessage).toMatch(/^Stage 1 \(New\): its activity names the interaction template the stage calls for; there is no template FAX\. Templates: CALL-IN, CALL-OUT/)
+    expect((await domainError(run('setup cycle VISIT --stage New:10/20:colour'))).userMessage).toContain('Unknown stage flag colour in "New:10/20:colour"; flags are quote, skip and activity=TEMPLATE.')
+    expect((await domainError(run('setup cycle VISIT --stage New:10/20:activity=CALL-OUT,activity=MEETING'))).userMessage).toContain('has 2 activities; give one.')
+    expect(cycle.find((c) => c.code === 'VISIT')!.stages).toHaveLength(3)
+  })
+
   it('refuses bad input and changes nothing', async () => {
     const { opp } = await setupScenario4()
     const before = { opps: await countRows(f.database, 'opportunities'), entries: await countRows(f.database, 'opportunity_entries') }

@@ -1,7 +1,7 @@
 import { opportunities as opportunityQueries } from '@crm/db'
 import { invalidField } from '../errors.ts'
 import { currencyDigits, formatMoney } from '../money.ts'
-import { parseStages, saveCloseCode, saveSalesCycle } from '../opportunities/cycles.ts'
+import { STAGE_FLAG, parseStages, saveCloseCode, saveSalesCycle } from '../opportunities/cycles.ts'
 import {
   closeOpportunity,
   createOpportunity,
@@ -25,6 +25,7 @@ async function opportunityView(ctx: CommandContext, no: string, notice?: string)
   const d = await getOpportunityDetails(ctx.deps, no)
   const o = d.opportunity
   const stage = o.stage === null ? 'not started' : `${o.stage} ${o.stageDescription ?? ''} (of ${d.stages.length})`.trim()
+  const activity = o.status === 'in_progress' ? d.stages.find((s) => s.stage === o.stage)?.activityCode : null
   return {
     kind: 'record',
     title: `${notice ? `${notice}\n` : ''}${o.no}  ${o.description}`,
@@ -33,6 +34,8 @@ async function opportunityView(ctx: CommandContext, no: string, notice?: string)
       ['Salesperson', o.salespersonCode],
       ['Status', o.status.replace('_', ' ') + (o.closeCode ? ` (${o.closeCode})` : '')],
       ['Cycle / stage', `${o.cycleCode} / ${stage}`],
+      // The interaction the stage calls for, as the command that logs it against this opportunity.
+      ...(activity ? [['Stage activity', `${activity}: log ${o.contactNo} ${activity} "…" --opportunity ${o.no}`] as [string, string]] : []),
       ['Priority', o.priority],
       ['Estimated value', moneyMinor(o.estimatedValueMinor, o.currency)],
       ['Chance / completion', `${o.chancePct}% / ${o.completionPct}%`],
@@ -297,8 +300,8 @@ export const opportunityCommands: CommandSpec[] = [
       const rows: Array<Record<string, string | number | boolean | null>> = []
       for (const c of cycles) {
         const stages = await opportunityQueries.listStages(db, c.code)
-        data.push({ code: c.code, description: c.description, probabilityCalc: c.probability_calc, stages: stages.map((s) => ({ stage: s.stage, description: s.description, completionPct: s.completion_pct, chancePct: s.chance_pct, quoteRequired: s.quote_required === 1, allowSkip: s.allow_skip === 1 })) })
-        for (const s of stages) rows.push({ cycle: c.code, calc: c.probability_calc, stage: s.stage, description: s.description, completion: `${s.completion_pct}%`, chance: `${s.chance_pct}%`, flags: [s.quote_required ? 'quote' : '', s.allow_skip ? 'skip' : ''].filter(Boolean).join(',') })
+        data.push({ code: c.code, description: c.description, probabilityCalc: c.probability_calc, stages: stages.map((s) => ({ stage: s.stage, description: s.description, completionPct: s.completion_pct, chancePct: s.chance_pct, quoteRequired: s.quote_required === 1, allowSkip: s.allow_skip === 1, activityCode: s.activity_code })) })
+        for (const s of stages) rows.push({ cycle: c.code, calc: c.probability_calc, stage: s.stage, description: s.description, completion: `${s.completion_pct}%`, chance: `${s.chance_pct}%`, flags: [s.quote_required ? 'quote' : '', s.allow_skip ? 'skip' : '', s.activity_code ? `activity=${s.activity_code}` : ''].filter(Boolean).join(',') })
       }
       return {
         kind: 'table',
@@ -325,17 +328,17 @@ export const opportunityCommands: CommandSpec[] = [
       { name: 'description', description: 'what kind of sale', rest: true },
     ],
     options: [
-      { name: 'stage', type: 'list', description: 'a stage as Description:completion/chance[:quote,skip], in order' },
+      { name: 'stage', type: 'list', description: 'a stage as Description:completion/chance[:quote,skip,activity=TEMPLATE], in order' },
       { name: 'calc', type: 'string', description: 'probability: multiply (default), add, chance, completion' },
     ],
-    examples: ['setup cycle SMALL "Small deals" --stage New:10/20 --stage Qualify:40/40:skip --stage Propose:80/60:quote'],
+    examples: ['setup cycle SMALL "Small deals" --stage New:10/20 --stage Qualify:40/40:skip,activity=CALL-OUT --stage Propose:80/60:quote,activity=MEETING'],
     access: 'admin',
     async run(ctx, input) {
       // Stage specs may contain commas only as flag separators, which the list option would split: rejoin them.
       const raw = (input.options.stage as string[] | undefined) ?? []
       const specs: string[] = []
       for (const part of raw) {
-        if (/^(quote|skip)$/i.test(part) && specs.length) specs[specs.length - 1] += `,${part}`
+        if (STAGE_FLAG.test(part) && specs.length) specs[specs.length - 1] += `,${part}`
         else specs.push(part)
       }
       const r = await saveSalesCycle(ctx.deps, ctx.actor, {

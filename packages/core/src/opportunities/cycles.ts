@@ -1,4 +1,4 @@
-import { changeLog, opportunities } from '@crm/db'
+import { changeLog, interactions, opportunities } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { cleanText } from '../text/normalize.ts'
@@ -38,18 +38,32 @@ export interface StageInput {
   activityCode?: string | null
 }
 
+/** A stage flag as the grammar writes it: quote, skip or activity=TEMPLATE. */
+export const STAGE_FLAG = /^(quote|skip|activity=[\p{L}\p{N}_-]+)$/iu
+
 /**
  * Parses stages written as `Description:completion/chance[:flags]`, e.g. `New:10/20`, `Propose:80/60:quote`,
- * `Qualify:40/40:skip` (flags: quote, skip), one per argument.
+ * `Qualify:40/40:skip,activity=CALL-OUT` (flags: quote, skip, activity=TEMPLATE: the interaction the stage calls
+ * for), one per argument.
  */
 export function parseStages(specs: string[]): StageInput[] {
   return specs.map((spec, i) => {
-    const m = /^(.+?):(\d{1,3})\/(\d{1,3})(?::([a-z,]+))?$/i.exec(spec.trim())
-    if (!m) throw invalidField('stage', `Stage ${i + 1} "${spec}" is not Description:completion/chance[:quote,skip].`, '--stage New:10/20 --stage Qualify:40/40:skip')
-    const flags = (m[4] ?? '').toLowerCase().split(',').filter(Boolean)
-    const unknown = flags.filter((f) => f !== 'quote' && f !== 'skip')
-    if (unknown.length) throw invalidField('stage', `Unknown stage flag ${unknown.join(', ')} in "${spec}"; flags are quote and skip.`)
-    return { description: m[1]!.trim(), completionPct: Number(m[2]), chancePct: Number(m[3]), quoteRequired: flags.includes('quote'), allowSkip: flags.includes('skip') }
+    const m = /^(.+?):(\d{1,3})\/(\d{1,3})(?::([^:]+))?$/iu.exec(spec.trim())
+    if (!m) throw invalidField('stage', `Stage ${i + 1} "${spec}" is not Description:completion/chance[:quote,skip,activity=TEMPLATE].`, '--stage New:10/20 --stage Qualify:40/40:skip,activity=CALL-OUT')
+    const flags = (m[4] ?? '').split(',').map((f) => f.trim()).filter(Boolean)
+    const unknown = flags.filter((f) => !STAGE_FLAG.test(f))
+    if (unknown.length) throw invalidField('stage', `Unknown stage flag ${unknown.join(', ')} in "${spec}"; flags are quote, skip and activity=TEMPLATE.`, '--stage Propose:80/60:quote,activity=MEETING')
+    const lower = flags.map((f) => f.toLowerCase())
+    const activities = flags.filter((f) => /^activity=/i.test(f)).map((f) => f.slice('activity='.length).toUpperCase())
+    if (activities.length > 1) throw invalidField('stage', `Stage ${i + 1} "${spec}" has ${activities.length} activities; give one.`, '--stage Propose:80/60:quote,activity=MEETING')
+    return {
+      description: m[1]!.trim(),
+      completionPct: Number(m[2]),
+      chancePct: Number(m[3]),
+      quoteRequired: lower.includes('quote'),
+      allowSkip: lower.includes('skip'),
+      activityCode: activities[0] ?? null,
+    }
   })
 }
 
@@ -76,6 +90,13 @@ export async function saveSalesCycle(deps: CoreDeps, actor: Actor, input: { code
     const current = await opportunities.findCycle(trx, code)
     const description = cleanText(input.description) ?? current?.description
     if (!description) throw invalidField('description', 'A new sales cycle needs a description.', `setup cycle ${code} "Enterprise deals" --stage New:10/20`)
+    for (const [i, s] of input.stages.entries()) {
+      const activity = s.activityCode?.trim().toUpperCase()
+      if (activity && !(await interactions.findTemplate(trx, activity))) {
+        const known = (await interactions.listTemplates(trx)).map((t) => t.code)
+        throw invalidField('stage', `Stage ${i + 1} (${s.description}): its activity names the interaction template the stage calls for; there is no template ${activity}. Templates: ${known.join(', ')}.`, `--stage ${s.description}:${s.completionPct}/${s.chancePct}:activity=MEETING`)
+      }
+    }
     if (current) {
       for (const old of await opportunities.listStages(trx, code)) {
         if (old.stage > input.stages.length) {
@@ -93,7 +114,7 @@ export async function saveSalesCycle(deps: CoreDeps, actor: Actor, input: { code
         description: s.description,
         completion_pct: s.completionPct,
         chance_pct: s.chancePct,
-        activity_code: s.activityCode ?? null,
+        activity_code: s.activityCode?.trim().toUpperCase() || null,
         quote_required: s.quoteRequired ? 1 : 0,
         allow_skip: s.allowSkip ? 1 : 0,
       })),

@@ -435,7 +435,7 @@ export async function getOpportunityDetails(deps: CoreDeps, no: string) {
   return {
     opportunity: toOpportunity(row, stages.find((s) => s.stage === row.current_stage)?.description ?? null),
     contactName: contact?.name ?? null,
-    stages: stages.map((s) => ({ stage: s.stage, description: s.description, completionPct: s.completion_pct, chancePct: s.chance_pct, quoteRequired: s.quote_required === 1, allowSkip: s.allow_skip === 1 })),
+    stages: stages.map((s) => ({ stage: s.stage, description: s.description, completionPct: s.completion_pct, chancePct: s.chance_pct, quoteRequired: s.quote_required === 1, allowSkip: s.allow_skip === 1, activityCode: s.activity_code })),
     entries: entries.map((e) => ({
       action: e.action,
       stage: e.stage,
