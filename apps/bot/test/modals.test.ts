@@ -1,4 +1,4 @@
-import { addSalesperson, createContact, createOpportunity, saveSalesCycle, silentLogger } from '@crm/core'
+import { addSalesperson, changeSetting, createContact, createOpportunity, saveSalesCycle, silentLogger } from '@crm/core'
 import { describe, expect, it } from 'vitest'
 import { ACTION_IDS, CALLBACK_IDS } from '../src/ids.ts'
 import { postPayload, postSigned, runSlash, slashCommandBody, submission, useBot, type BotFixture } from './harness.ts'
@@ -12,14 +12,15 @@ async function setup(bot: BotFixture) {
 }
 
 /** Presses a button as Slack sends it (App Home's quick actions carry no value) and returns the modal the bot opened. */
-async function pressButton(bot: BotFixture, user: string, actionId: string, value: string | undefined) {
+async function pressButton(bot: BotFixture, user: string, actionId: string, value: string | undefined, press = 1) {
+  const trigger = `trigger-${actionId}${press > 1 ? `-${press}` : ''}`
   const res = await postPayload(bot, {
-    type: 'block_actions', user: { id: user }, trigger_id: `trigger-${actionId}`, response_url: `${bot.stub.url}/response/${actionId}`,
+    type: 'block_actions', user: { id: user }, trigger_id: trigger, response_url: `${bot.stub.url}/response/${actionId}`,
     container: { type: 'message', message_ts: '1.0', channel_id: 'C1', is_ephemeral: true }, channel: { id: 'C1' },
-    actions: [{ type: 'button', action_id: actionId, block_id: 'b', ...(value === undefined ? {} : { value }), action_ts: '1.1' }],
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b', ...(value === undefined ? {} : { value }), action_ts: `1.${press}` }],
   })
   expect(res.status).toBe(200)
-  const open = await bot.stub.waitFor((r) => r.path === '/api/views.open' && r.body.trigger_id === `trigger-${actionId}`)
+  const open = await bot.stub.waitFor((r) => r.path === '/api/views.open' && r.body.trigger_id === trigger)
   return JSON.parse(String(open.body.view)) as Record<string, any>
 }
 
@@ -43,6 +44,14 @@ describe('modals', () => {
     expect(String(posted.body.text)).toMatch(/^Logged \w+ for /)
     const rows = await bot.database.db.selectFrom('interaction_log_entries').select(['contact_no', 'template_code', 'subject', 'duration_min', 'evaluation', 'salesperson_code', 'source']).execute()
     expect(rows).toEqual([{ contact_no: no, template_code: 'CALL-OUT', subject: 'Cod offer', duration_min: 15, evaluation: 'positive', salesperson_code: 'JD', source: 'slack' }])
+  })
+
+  it('starts Log interaction on the setup\'s template-log (CALL-OUT until a team sets its own)', async () => {
+    const no = await setup(bot)
+    const picked = (view: Record<string, any>) => view.blocks.find((b: { block_id?: string }) => b.block_id === 'template').element.initial_option?.value
+    expect(picked(await pressButton(bot, 'UJANE', ACTION_IDS.logInteraction, no))).toBe('CALL-OUT')
+    await changeSetting({ database: bot.database, clock: () => new Date(), logger: silentLogger }, adminActor, 'template-log', 'meeting')
+    expect(picked(await pressButton(bot, 'UJANE', ACTION_IDS.logInteraction, no, 2))).toBe('MEETING')
   })
 
   it('creates an opportunity from the New opportunity modal and shows a wrong value at its field', async () => {

@@ -21,6 +21,11 @@ export interface SetupTable {
   vendor_relation_code: string | null
   currency_code: string
   default_sales_cycle_code: string | null
+  /** Templates the system logs with by itself (migration 0014): ingested email in and out, campaign responses, the Log interaction default. */
+  template_email_in: Generated<string>
+  template_email_out: Generated<string>
+  template_response: Generated<string>
+  template_log: Generated<string>
   modified_at: string
 }
 

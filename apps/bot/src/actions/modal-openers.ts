@@ -2,9 +2,10 @@ import { getSetup, listCloseCodes, listInteractionTemplates, listSalesCycles, ty
 import { closeOpportunityModal, logInteractionModal, newOpportunityModal, type SlackMessageSource } from '../blocks/modal-views.ts'
 import type { Block } from '../blocks/result-blocks.ts'
 
-/** "Log interaction" with the templates configured now; without a contact number it has a contact picker. */
+/** "Log interaction" with the templates configured now, the setup's template-log first; without a contact number it has a contact picker. */
 export async function buildLogInteractionModal(core: CoreDeps, contactNo?: string, subject?: string, source?: SlackMessageSource): Promise<Block> {
-  return logInteractionModal(await listInteractionTemplates(core), contactNo || undefined, subject, source)
+  const [templates, setup] = await Promise.all([listInteractionTemplates(core), getSetup(core)])
+  return logInteractionModal(templates, contactNo || undefined, subject, source, setup.templates.log)
 }
 
 /** "New opportunity" with the sales cycles configured now and the setup's default; without a contact number it has a contact picker. */

@@ -51,7 +51,7 @@ export interface SlackMessageSource {
 /** The subject field's limit; longer messages keep their full text in the note. */
 export const SUBJECT_MAX = 250
 
-/** The template the log modal starts with, where it exists. */
+/** The template the log modal starts with, where it exists, when the setup names none (setup set template-log). */
 export const DEFAULT_TEMPLATE = 'CALL-OUT'
 
 /**
@@ -59,12 +59,12 @@ export const DEFAULT_TEMPLATE = 'CALL-OUT'
  * or with the contact picker and the message's text and source (the shortcut). The template is picked from
  * the configured ones.
  */
-export function logInteractionModal(templates: InteractionTemplateChoice[], contactNo: string | undefined, subject?: string, source?: SlackMessageSource): Block {
+export function logInteractionModal(templates: InteractionTemplateChoice[], contactNo: string | undefined, subject?: string, source?: SlackMessageSource, first = DEFAULT_TEMPLATE): Block {
   const m = messages.modals.log
   return modal(CALLBACK_IDS.logInteraction, m.title, source ? JSON.stringify({ source }) : contactNo ?? '', [
     ...(contactNo ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: m.forContact(contactNo) }] }] : [input(CONTACT_PICKER_BLOCK, m.contact, contactPicker(), false, m.contactHint)]),
     ...(source ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: m.fromMessage(escapeMrkdwn(source.author), source.permalink) }] }] : []),
-    input('template', m.template, templates.length ? codePicker(templates, templates.some((t) => t.code === DEFAULT_TEMPLATE) ? DEFAULT_TEMPLATE : templates[0]!.code) : text(DEFAULT_TEMPLATE), false, m.templateHint),
+    input('template', m.template, templates.length ? codePicker(templates, templates.some((t) => t.code === first) ? first : templates[0]!.code) : text(first), false, m.templateHint),
     input('subject', m.subject, text(subject?.slice(0, SUBJECT_MAX))),
     input('date', m.date, { type: 'datepicker' }, true),
     input('duration', m.duration, { type: 'number_input', is_decimal_allowed: false, min_value: '0' }, true),

@@ -127,7 +127,7 @@ export async function respondToCampaign(deps: CoreDeps, actor: Actor, input: { c
   const campaign = await requireCampaign(deps.database.db, input.campaignNo)
   const result = await logInteraction(deps, actor, {
     contactNo: input.contactNo,
-    templateCode: input.templateCode ?? 'EMAIL-IN',
+    templateCode: input.templateCode ?? (await setupQueries.get(deps.database.db)).template_response,
     subject: cleanText(input.subject) || `Response to ${campaign.no} ${campaign.description}`.slice(0, 100),
     campaignNo: campaign.no,
     campaignResponse: true,

@@ -28,6 +28,10 @@ function setupView(setup: CrmSetup, title = 'Setup'): ResultView {
       ['vendor-relation', setup.vendorRelationCode],
       ['currency', setup.currency],
       ['default-sales-cycle', setup.defaultSalesCycleCode],
+      ['template-email-in', setup.templates.emailIn],
+      ['template-email-out', setup.templates.emailOut],
+      ['template-response', setup.templates.response],
+      ['template-log', setup.templates.log],
     ],
     data: setup,
   }

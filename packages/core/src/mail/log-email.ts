@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { contacts, mailReview, salespeople, type ContactRow, type Executor } from '@crm/db'
+import { contacts, mailReview, salespeople, setup as setupQueries, type ContactRow, type Executor } from '@crm/db'
 import type { CoreDeps } from '../deps.ts'
 import { isDomainError } from '../errors.ts'
 import { logInteraction } from '../interactions/interactions.ts'
@@ -231,7 +231,8 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
     if (byDomain.length === 0) unmatched.push(address)
   }
 
-  const template = direction === 'inbound' ? (policy.inboundTemplate ?? 'EMAIL-IN') : (policy.outboundTemplate ?? 'EMAIL-OUT')
+  const templates = await setupQueries.get(db)
+  const template = direction === 'inbound' ? (policy.inboundTemplate ?? templates.template_email_in) : (policy.outboundTemplate ?? templates.template_email_out)
   const subject = cleanEmailSubject(original.subject)
   const description = entryDescription(input.forwarded?.note ?? null, original.text ?? null, policy.excerptChars ?? 0)
   const occurredAt = isoSeconds(original.date) ?? isoSeconds(input.receivedAt) ?? deps.clock().toISOString().slice(0, 19) + 'Z'

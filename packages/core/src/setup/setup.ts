@@ -1,4 +1,4 @@
-import { changeLog, classifications, numberSeries, opportunities, salespeople, setup as setupQueries, type ClassificationKind, type SetupRow, type SetupTable } from '@crm/db'
+import { changeLog, classifications, interactions, numberSeries, opportunities, salespeople, setup as setupQueries, type ClassificationKind, type SetupRow, type SetupTable } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { isLanguageCode } from '../contacts/fields.ts'
@@ -23,6 +23,17 @@ export interface CrmSetup {
   vendorRelationCode: string | null
   currency: string
   defaultSalesCycleCode: string | null
+  /** The interaction templates the system logs with by itself. */
+  templates: {
+    /** Emails received that the ingester logs. */
+    emailIn: string
+    /** Emails sent (BCC'd or forwarded outgoing mail) that the ingester logs. */
+    emailOut: string
+    /** Campaign responses recorded without a template. */
+    response: string
+    /** What "Log interaction" offers first in Slack. */
+    log: string
+  }
 }
 
 function toSetup(row: SetupRow): CrmSetup {
@@ -42,6 +53,7 @@ function toSetup(row: SetupRow): CrmSetup {
     vendorRelationCode: row.vendor_relation_code,
     currency: row.currency_code,
     defaultSalesCycleCode: row.default_sales_cycle_code,
+    templates: { emailIn: row.template_email_in, emailOut: row.template_email_out, response: row.template_response, log: row.template_log },
   }
 }
 
@@ -50,7 +62,7 @@ export async function getSetup(deps: CoreDeps): Promise<CrmSetup> {
   return toSetup(await setupQueries.get(deps.database.db))
 }
 
-type SettingKind = 'country' | 'language' | 'salesperson' | 'bool' | 'percent' | 'relation' | 'currency' | 'cycle' | 'fields'
+type SettingKind = 'country' | 'language' | 'salesperson' | 'bool' | 'percent' | 'relation' | 'currency' | 'cycle' | 'fields' | 'template'
 /** The settings users can change, by the name they type, with the column and kind of value. */
 export const SETTINGS: Record<string, { column: keyof SetupTable; kind: SettingKind; help: string }> = {
   'default-country': { column: 'default_country_code', kind: 'country', help: 'country given to new contacts (ISO code, e.g. IS)' },
@@ -68,6 +80,10 @@ export const SETTINGS: Record<string, { column: keyof SetupTable; kind: SettingK
   'vendor-relation': { column: 'vendor_relation_code', kind: 'relation', help: 'business relation of contacts that become vendors' },
   currency: { column: 'currency_code', kind: 'currency', help: 'currency of new costs and values (ISO code, e.g. EUR, ISK)' },
   'default-sales-cycle': { column: 'default_sales_cycle_code', kind: 'cycle', help: 'sales cycle of new opportunities' },
+  'template-email-in': { column: 'template_email_in', kind: 'template', help: 'interaction template of emails received that the mail ingester logs' },
+  'template-email-out': { column: 'template_email_out', kind: 'template', help: 'interaction template of emails sent (BCC, forwarded outgoing mail) that the mail ingester logs' },
+  'template-response': { column: 'template_response', kind: 'template', help: 'interaction template of campaign responses recorded without --template' },
+  'template-log': { column: 'template_log', kind: 'template', help: 'interaction template "Log interaction" offers first in Slack' },
 }
 
 /** Changes one setting, validating its value; an empty value clears optional settings. */
@@ -131,6 +147,14 @@ export async function changeSetting(deps: CoreDeps, actor: Actor, name: string, 
           if (!(await opportunities.findCycle(trx, stored))) throw invalidField(key, `There is no sales cycle ${stored}. See: setup cycles`)
         }
         break
+      case 'template': {
+        const code = value.toUpperCase()
+        const known = (await interactions.listTemplates(trx)).map((t) => t.code)
+        if (!code) throw invalidField(key, `${key} needs an interaction template. Templates: ${known.join(', ')}.`, `setup set ${key} ${known[0] ?? 'EMAIL-IN'}`)
+        if (!known.includes(code)) throw invalidField(key, `There is no interaction template ${code}. Templates: ${known.join(', ')}.`, `setup set ${key} ${known[0] ?? 'EMAIL-IN'}`)
+        stored = code
+        break
+      }
       case 'relation':
         if (stored !== null) {
           stored = value.toUpperCase()
@@ -138,7 +162,7 @@ export async function changeSetting(deps: CoreDeps, actor: Actor, name: string, 
         }
         break
     }
-    await setupQueries.update(trx, { [setting.column]: stored, modified_at: now } as Partial<SetupTable>)
+    await setupQueries.update(trx, { [setting.column]: stored, modified_at: now } as Parameters<typeof setupQueries.update>[1])
     await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'setup', entityNo: key, action: 'set', details: { value: stored } })
     return toSetup(await setupQueries.get(trx))
   })

@@ -13,6 +13,7 @@ import * as duplicateFields from './0010-duplicate-fields.ts'
 import * as segmentLanguages from './0011-segment-languages.ts'
 import * as sessionLeases from './0012-session-leases.ts'
 import * as entryCampaignTarget from './0013-entry-campaign-target.ts'
+import * as templateSetup from './0014-template-setup.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0011-segment-languages': segmentLanguages,
   '0012-session-leases': sessionLeases,
   '0013-entry-campaign-target': entryCampaignTarget,
+  '0014-template-setup': templateSetup,
 }
 
 class CodeMigrationProvider implements MigrationProvider {
