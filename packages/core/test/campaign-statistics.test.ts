@@ -83,6 +83,16 @@ describeEachDialect('campaign statistics', (dialect) => {
     expect(rows.map((r) => r.campaign_target)).toEqual([1, 1, 1])
   })
 
+  it('writes values as opportunities do: grouped thousands, the currency\'s decimals', async () => {
+    await data('opp new CT000001 "Cod" --value 15000 --campaign CP0001')
+    await data('opp new CT000002 "Haddock" --value 1234.5 --campaign CP0001')
+    await data('opp close OP000002 won WON-QUALITY')
+    const text = renderText(await runCommand(core.ctx, 'campaign stats CP0001'))
+    expect(text).toMatch(/Estimated value +16,234\.50 EUR/)
+    expect(text).toMatch(/Won value +1,234\.50 EUR/)
+    expect(renderText(await runCommand(core.ctx, 'campaign list'))).toContain('1,234.50')
+  })
+
   it('refuses --target without a campaign or together with --response, storing nothing', async () => {
     const noCampaign = await domainError(runCommand(core.ctx, 'log CT000001 LETTER "Offer" --target'))
     expect(noCampaign.userMessage).toContain('A target belongs to a campaign: give the campaign with --campaign.')

@@ -41,6 +41,10 @@ export interface CampaignStatistics {
   estimatedValue: number
   calculatedValue: number
   wonValue: number
+  /** The same values in minor units, for exact formatting. */
+  estimatedValueMinor: number
+  calculatedValueMinor: number
+  wonValueMinor: number
 }
 
 function toCampaign(row: CampaignRow): Campaign {
@@ -154,6 +158,9 @@ function statistics(no: string, t: CampaignTotals, currency: string): CampaignSt
     estimatedValue: toMajor(t.estimatedMinor, currency),
     calculatedValue: toMajor(t.calculatedMinor, currency),
     wonValue: toMajor(t.wonMinor, currency),
+    estimatedValueMinor: t.estimatedMinor,
+    calculatedValueMinor: t.calculatedMinor,
+    wonValueMinor: t.wonMinor,
   }
 }
 

@@ -108,9 +108,9 @@ function statsRows(s: CampaignStatistics): Array<[string, string | number | null
     ['Cost', `${formatMoney(s.costMinor, s.currency)} ${s.currency}`],
     ['Duration (min)', s.durationMin],
     ['Opportunities', s.opportunities],
-    ['Estimated value', `${s.estimatedValue.toFixed(2)} ${s.currency}`],
-    ['Current value (open)', `${s.calculatedValue.toFixed(2)} ${s.currency}`],
-    ['Won value', `${s.wonValue.toFixed(2)} ${s.currency}`],
+    ['Estimated value', `${formatMoney(s.estimatedValueMinor, s.currency)} ${s.currency}`],
+    ['Current value (open)', `${formatMoney(s.calculatedValueMinor, s.currency)} ${s.currency}`],
+    ['Won value', `${formatMoney(s.wonValueMinor, s.currency)} ${s.currency}`],
   ]
 }
 
@@ -454,7 +454,7 @@ export const campaignCommands: CommandSpec[] = [
           { key: 'rate', label: 'Response', align: 'right' },
           { key: 'won', label: 'Won', align: 'right' },
         ],
-        rows: list.map((c) => ({ no: c.no, description: c.description, status: c.status, dates: `${c.startingDate ?? ''}–${c.endingDate ?? ''}`, targets: c.statistics.targets, rate: c.statistics.responseRatePct === null ? '' : `${c.statistics.responseRatePct.toFixed(1)} %`, won: c.statistics.wonValue.toFixed(2) })),
+        rows: list.map((c) => ({ no: c.no, description: c.description, status: c.status, dates: `${c.startingDate ?? ''}–${c.endingDate ?? ''}`, targets: c.statistics.targets, rate: c.statistics.responseRatePct === null ? '' : `${c.statistics.responseRatePct.toFixed(1)} %`, won: formatMoney(c.statistics.wonValueMinor, c.statistics.currency) })),
         data: { campaigns: list },
       }
     },
