@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { claimRequest, releaseRequest } from '@crm/core'
+import { claimRequest, finishRequest, releaseRequest, startRequestInstance } from '@crm/core'
 import type { AnyMiddlewareArgs, App } from '@slack/bolt'
 import { errorMessage } from './blocks/result-blocks.ts'
 import type { BotDeps } from './deps.ts'
@@ -35,9 +35,19 @@ export function requestKeyOf(body: Record<string, any>): string | undefined {
  * Global middleware: claims each request in the database before any listener runs, so a request is run
  * once however often Slack delivers it and whichever process gets it. Another delivery of a claimed request
  * is only acknowledged. A listener that ends without writing (refused, failed) calls `context.releaseClaim()`
- * so a corrected resubmission or a later retry can run; an exception releases it too.
+ * so a corrected resubmission or a later retry can run; an exception releases it too. Claims are held by this
+ * process's instance (a lease it renews) until the listeners finished: when the process dies mid-way, the next
+ * delivery of the request (a retry, the user submitting the modal again) runs it once the lease ran out. Stopping
+ * the app gives the lease back.
  */
 export function register(app: App, deps: BotDeps): void {
+  const instance = startRequestInstance(deps.core)
+  instance.ready.catch((err: unknown) => deps.log.error({ event: 'instance_lease_failed', err }, 'unexpected error'))
+  const stop = app.stop.bind(app)
+  app.stop = async (...args: Parameters<App['stop']>) => {
+    await instance.stop()
+    return stop(...args)
+  }
   app.use(async (args) => {
     const { body, context, next } = args
     const { ack, respond } = args as AnyMiddlewareArgs & { ack?: (response?: unknown) => Promise<void>; respond?: (message: unknown) => Promise<unknown> }
@@ -45,7 +55,7 @@ export function register(app: App, deps: BotDeps): void {
     if (!key) return next()
     let claimed: boolean
     try {
-      claimed = await claimRequest(deps.core, key)
+      claimed = await claimRequest(deps.core, key, instance)
     } catch (error) {
       // The database cannot be reached: nothing can be run safely; say so with a reference, never the error.
       const ref = randomBytes(4).toString('hex')
@@ -71,6 +81,7 @@ export function register(app: App, deps: BotDeps): void {
       await (context.releaseClaim as () => Promise<void>)()
       throw error
     }
+    if (!released) await finishRequest(deps.core, key, instance).catch((err: unknown) => deps.log.warn({ event: 'finish_claim_failed', err }))
   })
 }
 

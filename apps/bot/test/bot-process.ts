@@ -38,8 +38,10 @@ export async function startBotProcess(stub: SlackStub, databaseUrl: string, env:
   return bot
 }
 
-/** Stops the bot processes (SIGTERM) and waits until each has exited. */
+/** Stops the bot processes (SIGTERM) and waits until each has exited (one killed before counts as exited). */
 export async function stopBotProcesses(bots: readonly BotProcess[]): Promise<void> {
-  for (const bot of bots) bot.child.kill('SIGTERM')
-  await Promise.all(bots.map((b) => new Promise((done) => (b.child.exitCode !== null ? done(null) : b.child.once('exit', done)))))
+  const exited = (b: BotProcess) => b.child.exitCode !== null || b.child.signalCode !== null
+  const waits = bots.map((b) => new Promise((done) => (exited(b) ? done(null) : b.child.once('exit', done))))
+  for (const bot of bots) if (!exited(bot)) bot.child.kill('SIGTERM')
+  await Promise.all(waits)
 }

@@ -35,7 +35,7 @@ export { parseSegmentFilter, parsePeriod, FILTER_SYNTAX } from './segments/filte
 export * from './segments/segments.ts'
 export * from './campaigns/campaigns.ts'
 export { logEmail, cleanEmailSubject, hasForwardPrefix, emailReference, DEFAULT_FREE_MAIL_DOMAINS, type EmailFacts, type EmailKind, type EmailLoggingPolicy, type EmailOutcome, type LogEmailInput, type LogEmailResult, type MailAddress } from './mail/log-email.ts'
-export { claimRequest, releaseRequest, CLAIM_RETENTION_MS } from './requests/claims.ts'
+export { claimRequest, finishRequest, releaseRequest, startRequestInstance, CLAIM_RETENTION_MS, INSTANCE_LEASE_MS, type RequestInstance } from './requests/claims.ts'
 export * from './reports/segment-campaign-reports.ts'
 export { sendQueuedEmails, listOutbox, queueMailAck, retryDelaySeconds, MailSendError, OUTBOX_STATUSES, type MailTransport, type OutgoingMail, type SendPolicy, type SendQueuedEmailsResult, type OutboxItem, type MailAckFacts, type QueueMailAckInput } from './mail/outbox.ts'
 export { listMailReview, countMailReview, assignMailReview, createContactFromMailReview, dismissMailReview, type MailReviewItem, type MailReviewResult } from './mail/review.ts'

@@ -382,6 +382,8 @@ export interface EmailOutboxTable {
 export interface RequestClaimTable {
   key: string
   claimed_at: string
+  /** The instance running the request (migration 0015); null once it finished (or for claims without an instance). */
+  holder: string | null
 }
 
 /** One acknowledgment per ingested message (by its reference), so none is sent twice. */

@@ -14,6 +14,7 @@ import * as segmentLanguages from './0011-segment-languages.ts'
 import * as sessionLeases from './0012-session-leases.ts'
 import * as entryCampaignTarget from './0013-entry-campaign-target.ts'
 import * as templateSetup from './0014-template-setup.ts'
+import * as requestClaimHolder from './0015-request-claim-holder.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
 
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0012-session-leases': sessionLeases,
   '0013-entry-campaign-target': entryCampaignTarget,
   '0014-template-setup': templateSetup,
+  '0015-request-claim-holder': requestClaimHolder,
 }
 
 class CodeMigrationProvider implements MigrationProvider {
