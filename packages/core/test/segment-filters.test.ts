@@ -99,6 +99,15 @@ describeEachDialect('segment filters on contact fields, dates and company size',
     expect(await refused(`segment add ${seg} employees=>50`)).toContain('"employees=>50": one operator at a time: employees=VALUE, employees!=VALUE, employees>=VALUE')
   })
 
+  it('refuses an impossible date in a filter naming the term, with a filter term as the example', async () => {
+    await run('segment new "Bad dates"')
+    expect(await refused('segment add SG00001 created>2025-13-01')).toBe('"created>2025-13-01": "2025-13-01" is not a valid calendar date. Example: created>2026-01-01')
+    expect(await refused('segment add SG00001 !modified<=0201-01-01')).toBe('"!modified<=0201-01-01": "0201-01-01" is not a plausible date: the year is 0201; give a year from 1900 to 2199. Example: !modified<=2026-01-01')
+    expect(await refused('segment add SG00001 created=2026-01-01..2026-02-30')).toBe('"created=2026-01-01..2026-02-30": "2026-02-30" is not a valid calendar date. Example: created=2026-01-01..2026-03-31')
+    expect(await refused('segment add SG00001 interaction:EMAIL-OUT:2026-13-01..')).toBe('"interaction:EMAIL-OUT:2026-13-01..": "2026-13-01" is not a valid calendar date. Example: interaction:EMAIL-OUT:2026-01-01..2026-03-31')
+    for (const line of ['segment add SG00001 created>2025-13-01', 'segment add SG00001 interaction:*:..2026-02-30']) expect(await refused(line)).not.toContain('--filter')
+  })
+
   it('keeps company-size criteria when saved and applied again', async () => {
     await run('segment new "Big ones"')
     await run('segment add SG00001 employees>=50 "annual-revenue>=1 000 000"')

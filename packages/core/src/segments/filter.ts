@@ -2,7 +2,7 @@
 //   industry=FISHING country=IS,NO no-interaction:EMAIL-OUT:30d
 // Terms are combined with AND (or OR with --any); `!` before a term negates it.
 import { classifications, interactions, segments as segmentQueries, setup as setupQueries, type ClassificationTable, type Executor, type SegmentCondition, type SegmentFieldColumn, type SegmentFilter, type SegmentMatchColumn, type SegmentPresenceColumn, type SegmentRangeColumn } from '@crm/db'
-import { invalidField } from '../errors.ts'
+import { invalidField, isDomainError } from '../errors.ts'
 import { foldText, normalizeEmail, phoneDigits, websiteDomain } from '../text/normalize.ts'
 import { parseDate } from '../dates.ts'
 import { parseMoney } from '../money.ts'
@@ -62,7 +62,18 @@ export const FILTER_SYNTAX = [
 const KEYS_TEXT = 'Known: ' + [...Object.keys(FIELD_KEYS), ...Object.keys(MATCH_KEYS).filter((k) => !(k in FIELD_KEYS)), ...Object.keys(RANGE_KEYS), ...Object.keys(CLASSIFICATION_KEYS), 'has:', 'profile:', 'interaction:', 'no-interaction:', 'opportunity', 'no-opportunity', 'campaign:', 'responded:', 'segment:'].join(', ')
 const EXAMPLE = 'industry=FISHING country=IS no-interaction:EMAIL-OUT:30d'
 
-const bad = (term: string, why: string) => invalidField('filter', `"${term}": ${why}`, EXAMPLE)
+const bad = (term: string, why: string, example = EXAMPLE) => invalidField('filter', `"${term}": ${why}`, example)
+
+/** A day typed in a filter term; a bad one is refused naming the term, with `example` (a term of the same kind). */
+function filterDay(value: string, term: string, example: string): string {
+  try {
+    return parseDate(value, 'filter')
+  } catch (error) {
+    if (!isDomainError(error)) throw error
+    // parseDate's own example is a command-line option (--filter ...), which no filter term looks like.
+    throw bad(term, error.userMessage.replace(/ Example: .*$/, ''), example)
+  }
+}
 
 /** A period such as 30d, 8w, 6m, 1y or FROM..TO, as an inclusive-exclusive ISO range ending now. */
 export function parsePeriod(text: string, now: Date, term: string): { from: string | null; to: string | null } {
@@ -79,10 +90,12 @@ export function parsePeriod(text: string, now: Date, term: string): { from: stri
   }
   const range = /^(\d{4}-\d{2}-\d{2})?\.\.(\d{4}-\d{2}-\d{2})?$/.exec(text)
   if (range && (range[1] || range[2])) {
-    const from = range[1] ? `${parseDate(range[1], 'filter')}T00:00:00.000Z` : null
+    // The same term with a good period, e.g. created=2026-01-01..2026-03-31 for created=2026-01-01..2026-02-30.
+    const example = `${term.endsWith(text) ? term.slice(0, term.length - text.length) : 'created='}2026-01-01..2026-03-31`
+    const from = range[1] ? `${filterDay(range[1], term, example)}T00:00:00.000Z` : null
     let to: string | null = null
     if (range[2]) {
-      const end = new Date(`${parseDate(range[2], 'filter')}T00:00:00.000Z`)
+      const end = new Date(`${filterDay(range[2], term, example)}T00:00:00.000Z`)
       end.setUTCDate(end.getUTCDate() + 1)
       to = end.toISOString()
     }
@@ -103,7 +116,7 @@ async function requireCodes(db: Executor, kind: 'industry-group' | 'business-rel
  * The inclusive-exclusive bounds of a range term: a day (created=2026-11-20) or a period (created=30d,
  * created=2026-01-01..2026-03-31) for dates; whole numbers for employees; minor units for the revenue.
  */
-async function rangeBounds(db: Executor, kind: 'date' | 'count' | 'money', op: string, value: string, now: Date, term: string): Promise<{ from: string | number | null; before: string | number | null }> {
+async function rangeBounds(db: Executor, key: string, kind: 'date' | 'count' | 'money', op: string, value: string, now: Date, term: string): Promise<{ from: string | number | null; before: string | number | null }> {
   if (kind === 'date') {
     if (op === '=' || op === '!=') {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
@@ -112,7 +125,7 @@ async function rangeBounds(db: Executor, kind: 'date' | 'count' | 'money', op: s
       }
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw bad(term, `"${value}" is not a date; write YYYY-MM-DD, e.g. created>=2026-01-01 (or a period with =: created=30d).`)
-    const day = `${parseDate(value, 'filter')}T00:00:00.000Z`
+    const day = `${filterDay(value, term, `${term.startsWith('!') ? '!' : ''}${key}${op}2026-01-01`)}T00:00:00.000Z`
     const next = new Date(day)
     next.setUTCDate(next.getUTCDate() + 1)
     return bounds(op, day, next.toISOString())
@@ -189,7 +202,7 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
       if (range) {
         if (values.length > 1) throw bad(raw, `compare ${key} with one value, e.g. ${key}>=${range.kind === 'date' ? '2026-01-01' : '50'}.`)
         if (op === '~') throw bad(raw, `${key} is compared with =, !=, >=, <=, > or <, not ~.`)
-        conditions.push({ kind: 'range', column: range.column, ...(await rangeBounds(db, range.kind, op, values[0]!, options.now, raw)), negate })
+        conditions.push({ kind: 'range', column: range.column, ...(await rangeBounds(db, key, range.kind, op, values[0]!, options.now, raw)), negate })
         continue
       }
       if (op !== '=' && op !== '!=' && op !== '~') {
