@@ -119,6 +119,69 @@ describeEachDialect('segment filters on contact fields, dates and company size',
   })
 })
 
+describeEachDialect('segment filters on salespeople, codes, classifications and opportunities', (dialect) => {
+  const core = useCore(dialect)
+  const run = (line: string) => runCommand(core.ctx, line)
+  const data = async (line: string) => (await run(line)).data as any
+  const matching = async (filter: string): Promise<string[]> => {
+    const seg = (await data('segment new "Probe"')).segment.no as string
+    await run(`segment add ${seg} ${filter}`)
+    return ((await data(`segment contacts ${seg}`)).contacts as Array<{ no: string }>).map((c) => c.no).sort()
+  }
+  const refused = async (line: string) => {
+    const before = await snapshotDatabase(core.database)
+    const error = await domainError(run(line))
+    expect(await snapshotDatabase(core.database), line).toEqual(before)
+    expect(error.field).toBe('filter')
+    return error.userMessage
+  }
+
+  beforeEach(async () => {
+    await run('salesperson add JD "Jane Doe"')
+    await run('salesperson add MK "Magnús Karlsson"')
+    await run('contact add company "Hekla Útgerð ehf" --country IS --language is --salesperson JD --territory NORTH --mailing-group XMAS')
+    await run('contact add person "Þóra Guðmundsdóttir" --company CT000001 --salesperson JD --job PURCHASE --mailing-group NEWSLETTER,XMAS')
+    await run('contact add company "Eldey Fiskur hf" --country IS --salesperson MK --territory WEST')
+    await run('contact add person "Jón Jónsson" --company CT000003 --salesperson MK --job MANAGEMENT,SALES --mailing-group EVENTS')
+    await run('contact add company "Norsk Fisk AS" --country NO --language nb')
+  })
+
+  it('selects by salesperson, territory, language and company', async () => {
+    expect(await matching('salesperson=JD')).toEqual(['CT000001', 'CT000002'])
+    expect(await matching('salesperson=mk')).toEqual(['CT000003', 'CT000004'])
+    expect(await matching('salesperson!=JD')).toEqual(['CT000003', 'CT000004', 'CT000005'])
+    expect(await matching('territory=north,WEST')).toEqual(['CT000001', 'CT000003'])
+    expect(await matching('language=NB')).toEqual(['CT000005'])
+    expect(await matching('company=ct000003')).toEqual(['CT000004'])
+  })
+
+  it('refuses a salesperson, country, language, territory or company that does not exist, naming the term and listing what is allowed', async () => {
+    await run('segment new "Bad values"')
+    expect(await refused('segment add SG00001 salesperson=ZZ')).toBe('"salesperson=ZZ": there is no salesperson ZZ. Salespeople: JD, MK. Example: salesperson=JD')
+    expect(await refused('segment add SG00001 salesperson=JD,zz,QQ')).toContain('there is no salesperson ZZ, QQ.')
+    expect(await refused('segment add SG00001 country=ISL')).toBe('"country=ISL": ISL is not a two-letter ISO country code, as contacts store them. Countries of your contacts: IS, NO. Example: country=IS,NO')
+    expect(await refused('segment add SG00001 !country=IS,Iceland')).toBe('"!country=IS,Iceland": ICELAND is not a two-letter ISO country code, as contacts store them. Countries of your contacts: IS, NO. Example: !country=IS,NO')
+    expect(await refused('segment add SG00001 language=XX')).toBe('"language=XX": xx is not a language code. Use ISO 639 codes such as is, en, ru, de or pt-br, as contacts store them. Example: language=is,en')
+    expect(await refused('segment add SG00001 language=is,english')).toContain('english is not a language code.')
+    expect(await refused('segment add SG00001 territory=NOPE')).toBe('"territory=NOPE": no contact has territory NOPE. Territories of your contacts: NORTH, WEST. Example: territory=NORTH')
+    expect(await refused('segment add SG00001 company=CT999999')).toBe('"company=CT999999": there is no company CT999999; company= takes the contact number of a company and selects its persons. See the companies with: contact list --type company. Example: company=CT000001')
+    // A person's number is not a company's.
+    expect(await refused('segment add SG00001 company=CT000002')).toContain('there is no company CT000002;')
+    expect(await data('segment show SG00001')).toMatchObject({ segment: { lines: 0 }, steps: [] })
+  })
+
+  it('says how to get a salesperson or territory when there is none yet', async () => {
+    const empty = { ...core.ctx, deps: createCoreDeps(await createTestDatabase(dialect), { clock: () => NOW }) }
+    try {
+      await runCommand(empty, 'segment new "Empty"')
+      expect((await domainError(runCommand(empty, 'segment add SG00001 salesperson=JD'))).userMessage).toContain('Salespeople: (none yet; add one with: salesperson add JD "Jane Doe").')
+      expect((await domainError(runCommand(empty, 'segment add SG00001 territory=NORTH'))).userMessage).toContain('Territories of your contacts: (none yet; give a contact one with: contact edit CT000001 --territory NORTH).')
+    } finally {
+      await empty.deps.database.close()
+    }
+  })
+})
+
 describeEachDialect('company size in contact files', (dialect) => {
   const core = useCore(dialect)
   const importCsv = (content: string) => importContacts(core.deps, admin, { format: 'csv', content })

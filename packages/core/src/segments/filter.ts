@@ -1,8 +1,9 @@
 // The segment filter language, shared by `crm segment ...` and `/crm segment ...`:
 //   industry=FISHING country=IS,NO no-interaction:EMAIL-OUT:30d
 // Terms are combined with AND (or OR with --any); `!` before a term negates it.
-import { classifications, interactions, segments as segmentQueries, setup as setupQueries, type ClassificationTable, type Executor, type SegmentCondition, type SegmentFieldColumn, type SegmentFilter, type SegmentMatchColumn, type SegmentPresenceColumn, type SegmentRangeColumn } from '@crm/db'
+import { classifications, contacts, interactions, salespeople, segments as segmentQueries, setup as setupQueries, type ClassificationTable, type Executor, type SegmentCondition, type SegmentFieldColumn, type SegmentFilter, type SegmentMatchColumn, type SegmentPresenceColumn, type SegmentRangeColumn } from '@crm/db'
 import { invalidField, isDomainError } from '../errors.ts'
+import { isLanguageCode } from '../contacts/fields.ts'
 import { foldText, normalizeEmail, phoneDigits, websiteDomain } from '../text/normalize.ts'
 import { parseDate } from '../dates.ts'
 import { parseMoney } from '../money.ts'
@@ -110,6 +111,62 @@ async function requireCodes(db: Executor, kind: 'industry-group' | 'business-rel
   const unknown = codes.filter((c) => !known.includes(c))
   if (unknown.length) throw bad(term, `there is no ${kind.replace('-', ' ')} ${unknown.join(', ')}. Codes: ${known.join(', ') || '(none yet)'}.`)
   return codes
+}
+
+/** Up to 20 codes for a message, then how many more. */
+function listed(codes: string[]): string {
+  const sorted = [...codes].sort()
+  return sorted.length > 20 ? `${sorted.slice(0, 20).join(', ')} and ${sorted.length - 20} more` : sorted.join(', ')
+}
+
+/**
+ * Refuses field values that cannot name anything, as `industry=` refuses an unknown code: a salesperson or a
+ * company that does not exist, a country or language code contacts could not store, a territory no contact has
+ * (territories have no setup list: the codes in use on contacts are the known ones). An empty selection from a
+ * typo would look like a real answer.
+ */
+async function checkFieldValues(db: Executor, key: string, values: string[], term: string): Promise<void> {
+  const not = term.startsWith('!') ? '!' : ''
+  switch (key) {
+    case 'salesperson': {
+      const known = (await salespeople.list(db)).map((s) => s.code)
+      const unknown = values.filter((v) => !known.includes(v))
+      if (unknown.length) {
+        throw bad(term, `there is no salesperson ${unknown.join(', ')}. Salespeople: ${listed(known) || '(none yet; add one with: salesperson add JD "Jane Doe")'}.`, `${not}salesperson=${known[0] ?? 'JD'}`)
+      }
+      return
+    }
+    case 'country': {
+      // As contacts store them (contact add --country): two-letter ISO codes.
+      const wrong = values.filter((v) => !/^[A-Z]{2}$/.test(v))
+      if (wrong.length) {
+        const inUse = await segmentQueries.distinctValues(db, 'country_code')
+        throw bad(term, `${wrong.join(', ')} ${wrong.length > 1 ? 'are not two-letter ISO country codes' : 'is not a two-letter ISO country code'}, as contacts store them. Countries of your contacts: ${listed(inUse) || '(none yet)'}.`, `${not}country=IS,NO`)
+      }
+      return
+    }
+    case 'language': {
+      const wrong = values.filter((v) => !isLanguageCode(v))
+      if (wrong.length) throw bad(term, `${wrong.join(', ')} ${wrong.length > 1 ? 'are not language codes' : 'is not a language code'}. Use ISO 639 codes such as is, en, ru, de or pt-br, as contacts store them.`, `${not}language=is,en`)
+      return
+    }
+    case 'territory': {
+      const inUse = await segmentQueries.distinctValues(db, 'territory_code')
+      const unknown = values.filter((v) => !inUse.includes(v))
+      if (unknown.length) {
+        throw bad(term, `no contact has territory ${unknown.join(', ')}. Territories of your contacts: ${listed(inUse) || '(none yet; give a contact one with: contact edit CT000001 --territory NORTH)'}.`, `${not}territory=${[...inUse].sort()[0] ?? 'NORTH'}`)
+      }
+      return
+    }
+    case 'company': {
+      const companies = (await contacts.listByNos(db, values)).filter((c) => c.type === 'company').map((c) => c.no)
+      const unknown = values.filter((v) => !companies.includes(v))
+      if (unknown.length) {
+        throw bad(term, `there is no company ${unknown.join(', ')}; company= takes the contact number of a company and selects its persons. See the companies with: contact list --type company.`, `${not}company=CT000001`)
+      }
+      return
+    }
+  }
 }
 
 /**
@@ -226,6 +283,7 @@ export async function parseSegmentFilter(db: Executor, terms: string[], options:
           if (wrong.length) throw bad(raw, 'type is company or person.')
         }
         if (field.text) resolved = await resolveText(db, field.text, values)
+        await checkFieldValues(db, key, resolved, raw)
         conditions.push({ kind: 'field', column: field.column, values: resolved, negate })
       } else if (cls) {
         const codes = await requireCodes(db, cls.kind, values.map((v) => v.toUpperCase()), raw)

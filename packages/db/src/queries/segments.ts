@@ -114,8 +114,8 @@ function eligible(eb: CEb): Expression<SqlBool> {
   return eb.and([eb('c.erased_at', 'is', null), eb('c.exclude_from_segments', '=', 0), eb('c.privacy_blocked', '=', 0)])
 }
 
-/** Distinct stored values of a text column, to resolve what a user typed case- and accent-insensitively. */
-export async function distinctValues(db: Executor, column: 'city' | 'county' | 'post_code' | 'job_title'): Promise<string[]> {
+/** Distinct stored values of a text column: to resolve what a user typed case- and accent-insensitively, or list the codes in use. */
+export async function distinctValues(db: Executor, column: 'city' | 'county' | 'post_code' | 'job_title' | 'country_code' | 'territory_code'): Promise<string[]> {
   const rows = await db.selectFrom('contacts').select(column).distinct().where(column, 'is not', null).execute()
   return rows.map((r) => r[column] as string)
 }
