@@ -146,6 +146,17 @@ describeEachDialect('segment filters on salespeople, codes, classifications and 
     await run('contact add company "Norsk Fisk AS" --country NO --language nb')
   })
 
+  it('selects by mailing group and job responsibility, the contact\'s own only (not through its company)', async () => {
+    expect(await matching('mailing=XMAS')).toEqual(['CT000001', 'CT000002'])
+    expect(await matching('mailing=newsletter,EVENTS')).toEqual(['CT000002', 'CT000004'])
+    expect(await matching('!mailing=XMAS')).toEqual(['CT000003', 'CT000004', 'CT000005'])
+    expect(await matching('job=PURCHASE')).toEqual(['CT000002'])
+    expect(await matching('job=SALES,PURCHASE')).toEqual(['CT000002', 'CT000004'])
+    // Companies have no job responsibilities; the persons' do not count for them.
+    expect(await matching('job=MANAGEMENT type=company')).toEqual([])
+    expect(await matching('mailing=XMAS job=PURCHASE')).toEqual(['CT000002'])
+  })
+
   it('selects by salesperson, territory, language and company', async () => {
     expect(await matching('salesperson=JD')).toEqual(['CT000001', 'CT000002'])
     expect(await matching('salesperson=mk')).toEqual(['CT000003', 'CT000004'])
@@ -153,6 +164,21 @@ describeEachDialect('segment filters on salespeople, codes, classifications and 
     expect(await matching('territory=north,WEST')).toEqual(['CT000001', 'CT000003'])
     expect(await matching('language=NB')).toEqual(['CT000005'])
     expect(await matching('company=ct000003')).toEqual(['CT000004'])
+  })
+
+  it('selects contacts with an open opportunity at a stage, a company through its persons', async () => {
+    await run('opp new CT000002 "Cod 2027" --value 1000')
+    await run('opp next OP000001')
+    await run('opp new CT000003 "Haddock" --value 500')
+    await run('opp new CT000005 "Salmon" --value 700')
+    await run('opp next OP000003')
+    await run('opp close OP000003 lost PRICE')
+    expect((await data('opp show OP000001')).opportunity).toMatchObject({ stage: 2, status: 'in_progress' })
+    expect(await matching('opportunity:2')).toEqual(['CT000001', 'CT000002'])
+    expect(await matching('opportunity:1')).toEqual(['CT000003'])
+    // A closed opportunity is at no stage any more, whatever stage it reached.
+    expect(await matching('opportunity:2 no=CT000005')).toEqual([])
+    expect(await matching('no-opportunity:2 type=company')).toEqual(['CT000003', 'CT000005'])
   })
 
   it('refuses a salesperson, country, language, territory or company that does not exist, naming the term and listing what is allowed', async () => {
