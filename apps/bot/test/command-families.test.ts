@@ -105,6 +105,11 @@ describe('every command family through signed /crm requests', () => {
     expect(out.filter((o) => o.includes(':warning:')).map((o) => o.split('\n')[0])).toEqual(['> contact add company "Hekla Utgerd EHF" --website hekla.is', '> opp close OP000001 lost WON-QUALITY', '> opp next OP000001'])
   })
 
+  it('answers a segment log with the contacts it skipped', async () => {
+    for (const line of ['contact add company "Hekla ehf" --country IS', 'contact add company "Eldey hf" --country IS', 'segment new "Iceland"', 'segment add SG00001 country=IS', 'contact edit CT000002 --exclude-from-segments']) await crm(bot, ADMIN, line)
+    expect(await crm(bot, ADMIN, 'segment log SG00001 CALL-OUT "Calls"')).toContain('Logged 1 CALL-OUT interaction(s) for segment SG00001; skipped 1 line(s) whose contact may no longer be in a segment: CT000002 (excluded from segments).')
+  })
+
   it('keeps setup, merge and erase for admins: a linked salesperson is refused and nothing changes', async () => {
     await crm(bot, ADMIN, 'salesperson add SG "Sigrún Gunnarsdóttir"')
     await crm(bot, ADMIN, 'me link SG USIGRUN')

@@ -70,6 +70,22 @@ describe('crm command line', () => {
     expect(bad.stderr).not.toContain('    at ')
   })
 
+  it('says which contacts a segment log skipped, in text and JSON', async () => {
+    for (const name of ['Hekla Útgerð ehf', 'Eldey Fiskur hf', 'Brim hf']) await run('contact', 'add', 'company', name, '--country', 'IS')
+    for (const no of ['SG00001', 'SG00002']) {
+      await run('segment', 'new', `Iceland ${no}`)
+      await run('segment', 'add', no, 'country=IS')
+    }
+    await run('contact', 'edit', 'CT000002', '--exclude-from-segments')
+    await run('contact', 'edit', 'CT000003', '--privacy-blocked')
+    const json = await run('segment', 'log', 'SG00001', 'CALL-OUT', 'Calls', '--json')
+    expect(json.code).toBe(0)
+    expect(json.json()).toMatchObject({ logged: 1, skipped: 2, skippedContacts: [{ no: 'CT000002', reason: 'excluded-from-segments' }, { no: 'CT000003', reason: 'privacy-blocked' }] })
+    const text = await run('segment', 'log', 'SG00002', 'CALL-OUT', 'Calls')
+    expect(text.code).toBe(0)
+    expect(text.stdout.trim()).toBe('Logged 1 CALL-OUT interaction(s) for segment SG00002; skipped 2 line(s) whose contact may no longer be in a segment: CT000002 (excluded from segments), CT000003 (privacy blocked).')
+  })
+
   it('warns about a duplicate on create and merges it from the shell', async () => {
     await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--website', 'hekla.is')
     await run('contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--company', 'CT000001')

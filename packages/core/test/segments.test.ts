@@ -19,6 +19,8 @@ import {
   createCoreDeps,
   mergeContacts,
   updateContact,
+  renderText,
+  runCommand,
 } from '../src/index.ts'
 import { admin, countRows, domainError, useCore, NOW } from './builders.ts'
 
@@ -105,6 +107,42 @@ describeEachDialect('segments', (dialect) => {
     expect(canceled.canceled).toBe(3)
     expect((await getInteractionStatistics(core.deps, 'CT000002')).count).toBe(1)
     expect(await countRows(core.database, 'interaction_log_entries')).toBe(4)
+  })
+
+  it('skips lines of contacts excluded from segments, privacy blocked or erased since they were added, and says which', async () => {
+    const run = (line: string) => runCommand(core.ctx, line)
+    await run('segment new "Iceland"')
+    await run('segment add SG00001 country=IS type=company')
+    await run('segment add SG00001 --contact CT000006')
+    await run('segment new "Only Eldey"')
+    await run('segment add SG00002 --contact CT000002')
+    expect(await listSegmentContacts(core.deps, 'SG00001').then((r) => r.contacts.map((c) => c.no))).toEqual(['CT000001', 'CT000002', 'CT000004', 'CT000006'])
+    await updateContact(core.deps, admin, { no: 'CT000002', excludeFromSegments: true })
+    await updateContact(core.deps, admin, { no: 'CT000004', privacyBlocked: true })
+    await run('contact erase CT000006 --confirm CT000006')
+
+    const view = await run('segment log SG00001 CALL-OUT "Calls"')
+    expect(view.data).toMatchObject({
+      logged: 1,
+      skipped: 3,
+      skippedContacts: [{ no: 'CT000002', reason: 'excluded-from-segments', lines: 1 }, { no: 'CT000004', reason: 'privacy-blocked', lines: 1 }, { no: 'CT000006', reason: 'erased', lines: 1 }],
+    })
+    expect(renderText(view)).toBe('Logged 1 CALL-OUT interaction(s) for segment SG00001; skipped 3 line(s) whose contact may no longer be in a segment: CT000002 (excluded from segments), CT000004 (privacy blocked), CT000006 (erased).')
+    const entries = await core.database.db.selectFrom('interaction_log_entries').select(['no', 'contact_no']).where('segment_no', '=', 'SG00001').execute()
+    expect(entries).toEqual([{ no: 'IL00000001', contact_no: 'CT000001' }])
+
+    const empty = await domainError(run('segment log SG00002 CALL-OUT "Calls"'))
+    expect(empty.code).toBe('SEGMENT_EMPTY')
+    expect(empty.userMessage).toBe('Segment SG00002 has no contacts that can be logged (CT000002 (excluded from segments)); add some first: segment add SG00002 country=IS')
+    expect(await countRows(core.database, 'interaction_log_entries')).toBe(1)
+  })
+
+  it('reports no skipped lines when every contact is logged', async () => {
+    await createSegment(core.deps, admin, { description: 'Fine' })
+    await addToSegment(core.deps, admin, { no: 'SG00001', terms: ['country=NO'] })
+    const view = await runCommand(core.ctx, 'segment log SG00001 CALL-OUT "Calls"')
+    expect(view.data).toMatchObject({ logged: 1, skipped: 0, skippedContacts: [] })
+    expect(renderText(view)).toBe('Logged 1 CALL-OUT interaction(s) for segment SG00001.')
   })
 
   it('refuses bad filters naming the term and listing what is allowed, and changes nothing', async () => {

@@ -18,6 +18,7 @@ import {
   saveSegmentLanguage,
   setSegmentContent,
   setSegmentLine,
+  skippedText,
   undoSegmentStep,
   type Expand,
   type SegmentStep,
@@ -305,6 +306,7 @@ export const segmentCommands: CommandSpec[] = [
       const parts = [`Logged ${r.logged} ${r.templateCode} interaction(s) for segment ${r.segment.no}`]
       if (r.queued) parts.push(`${r.queued} email(s) queued for sending`)
       if (r.followUp) parts.push(`follow-up segment ${r.followUp.no} with ${r.followUp.lines} contact(s)`)
+      if (r.skipped) parts.push(`skipped ${r.skipped} line(s) whose contact may no longer be in a segment: ${skippedText(r.skippedContacts)}`)
       return messageView(parts.join('; ') + '.', r)
     },
   },

@@ -1,7 +1,7 @@
 // Segments: lists of contacts built by recorded steps (add, remove, refine, one contact in or out), undone step
 // by step, saved as criteria and reapplied, and logged as one interaction per line. Every step is a handful of
 // set-based statements in one transaction, whatever the size of the segment.
-import { contacts, interactions, numberSeries, salespeople, segments as segmentQueries, setup as setupQueries, type Executor, type SegmentRow, type SegmentStepRow } from '@crm/db'
+import { contacts, interactions, numberSeries, salespeople, segments as segmentQueries, setup as setupQueries, type Executor, type SegmentRow, type SegmentStepRow, type UnloggableReason } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { parseDateTime } from '../dates.ts'
@@ -307,9 +307,14 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
     }
     const subject = input.subject === undefined ? (segment.subject ?? segment.description) : checkSubject(input.subject, 'subject', `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
     if (!subject) throw invalidField('subject', 'Give the subject of what was sent or said.', `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
-    // Contacts privacy blocked or erased since they were added are skipped (and take no number).
+    // Contacts erased, privacy blocked or excluded from segments since they were added are skipped (and take no
+    // number); the result says which, so nobody wonders why a contact got no entry.
     const lines = await segmentQueries.countLoggableLines(trx, segment.no)
-    if (lines === 0) throw new DomainError('SEGMENT_EMPTY', `Segment ${segment.no} has no contacts that can be logged; add some first: segment add ${segment.no} country=IS`, { field: 'segment' })
+    const skipped = (await segmentQueries.listUnloggableContacts(trx, segment.no)).map((r) => ({ no: r.contact_no, reason: r.reason, lines: r.lines }))
+    if (lines === 0) {
+      const why = skipped.length ? ` (${skippedText(skipped)})` : ''
+      throw new DomainError('SEGMENT_EMPTY', `Segment ${segment.no} has no contacts that can be logged${why}; add some first: segment add ${segment.no} country=IS`, { field: 'segment' })
+    }
     const occurredAt = input.date ? parseDateTime(input.date, 'date') : now
     const currency = (await setupQueries.get(trx)).currency_code
     const numbering = await numberSeries.takeBlock(trx, 'INTERACTION', lines, now)
@@ -335,8 +340,31 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
       await segmentQueries.copyLines(trx, segment.no, no, now)
       followUp = await describe(trx, (await segmentQueries.find(trx, no))!)
     }
-    return { segment: await describe(trx, (await segmentQueries.find(trx, segment.no))!), logged: result.logged, queued: result.queued, templateCode: template.code, followUp }
+    return {
+      segment: await describe(trx, (await segmentQueries.find(trx, segment.no))!),
+      logged: result.logged,
+      queued: result.queued,
+      templateCode: template.code,
+      followUp,
+      skipped: skipped.reduce((n, c) => n + c.lines, 0),
+      skippedContacts: skipped,
+    }
   })
+}
+
+export interface SkippedContact {
+  no: string
+  reason: UnloggableReason
+  /** The contact's lines in the segment (more than one only where it was added again with --allow-existing). */
+  lines: number
+}
+
+const REASON_TEXT: Record<UnloggableReason, string> = { erased: 'erased', 'privacy-blocked': 'privacy blocked', 'excluded-from-segments': 'excluded from segments' }
+
+/** The contacts a segment log skipped, for a message: "CT000004 (privacy blocked), CT000005 (excluded from segments)", at most 20. */
+export function skippedText(contacts: SkippedContact[]): string {
+  const shown = contacts.slice(0, 20).map((c) => `${c.no} (${REASON_TEXT[c.reason]})`)
+  return shown.join(', ') + (contacts.length > 20 ? ` and ${contacts.length - 20} more` : '')
 }
 
 /**

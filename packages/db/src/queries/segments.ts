@@ -348,8 +348,7 @@ export async function logLines(
           'v.language_code',
         ])
         .where('l.segment_no', '=', input.segmentNo)
-        .where('c.privacy_blocked', '=', 0)
-        .where('c.erased_at', 'is', null),
+        .where((eb) => loggable(eb)),
     )
     .executeTakeFirstOrThrow()
   // Counted from the statement itself: entries of an earlier, canceled log of the segment may share `now`.
@@ -446,17 +445,48 @@ export async function reassignContact(db: Executor, fromNo: string, intoNo: stri
   await db.updateTable('email_outbox').set({ contact_no: intoNo }).where('contact_no', '=', fromNo).execute()
 }
 
-/** Lines whose contact may still be logged (not privacy blocked or erased since it was added). */
+/**
+ * A line's contact may still be logged: not erased, privacy blocked or excluded from segments since it was added
+ * (DOMAIN.md: such contacts never enter a segment, so a log does not reach them either).
+ */
+function loggable(eb: ExpressionBuilder<Database & { c: Database['contacts'] }, 'c'>): Expression<SqlBool> {
+  return eb.and([eb('c.erased_at', 'is', null), eb('c.privacy_blocked', '=', 0), eb('c.exclude_from_segments', '=', 0)])
+}
+
+/** Lines whose contact may still be logged (not erased, privacy blocked or excluded from segments since it was added). */
 export async function countLoggableLines(db: Executor, segmentNo: string): Promise<number> {
   const row = await db
     .selectFrom('segment_lines as l')
     .innerJoin('contacts as c', 'c.no', 'l.contact_no')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('l.segment_no', '=', segmentNo)
-    .where('c.privacy_blocked', '=', 0)
-    .where('c.erased_at', 'is', null)
+    .where((eb) => loggable(eb))
     .executeTakeFirstOrThrow()
   return Number(row.n)
+}
+
+export type UnloggableReason = 'erased' | 'privacy-blocked' | 'excluded-from-segments'
+
+/**
+ * The contacts of a segment's lines that a log skips, in number order, each with why (erased before privacy
+ * blocked before excluded) and how many of the segment's lines are its.
+ */
+export async function listUnloggableContacts(db: Executor, segmentNo: string): Promise<Array<{ contact_no: string; reason: UnloggableReason; lines: number }>> {
+  const rows = await db
+    .selectFrom('segment_lines as l')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
+    .select((eb) => [
+      'c.no as contact_no',
+      // Literals, not parameters: PostgreSQL cannot type a CASE made only of bare parameters.
+      eb.case().when('c.erased_at', 'is not', null).then(sql.lit<UnloggableReason>('erased')).when('c.privacy_blocked', '=', 1).then(sql.lit<UnloggableReason>('privacy-blocked')).else(sql.lit<UnloggableReason>('excluded-from-segments')).end().as('reason'),
+      eb.fn.countAll<number>().as('lines'),
+    ])
+    .where('l.segment_no', '=', segmentNo)
+    .where((eb) => falsity(loggable(eb)))
+    .groupBy(['c.no', 'c.erased_at', 'c.privacy_blocked'])
+    .orderBy('c.no')
+    .execute()
+  return rows.map((r) => ({ contact_no: r.contact_no, reason: r.reason as UnloggableReason, lines: Number(r.lines) }))
 }
 
 /** Sets (or with null clears) the template a contact's lines in a segment are logged with; returns the lines changed. */
