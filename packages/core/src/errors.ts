@@ -17,9 +17,10 @@ export class DomainError extends Error {
   }
 }
 
-/** A DomainError for one bad input field, with an example of what is accepted. */
+/** A DomainError for one bad input field, with an example of what is accepted (after a full stop, so it reads apart). */
 export function invalidField(field: string, problem: string, example?: string): DomainError {
-  const text = example ? `${problem} Example: ${example}` : problem
+  const sentence = /[.!?]$/.test(problem.trimEnd()) ? problem.trimEnd() : `${problem.trimEnd()}.`
+  const text = example ? `${sentence} Example: ${example}` : problem
   return new DomainError('INVALID_FIELD', text, { field })
 }
 

@@ -130,6 +130,8 @@ describeEachDialect('interactions', (dialect) => {
       [{ contactNo: person, templateCode: 'CALL-OUT', subject: 'x', cost: '-1' }, /cannot be negative/],
       [{ contactNo: person, templateCode: 'CALL-OUT', subject: 'x', evaluation: 'great' }, /very-positive, positive, neutral/],
       [{ contactNo: person, templateCode: 'CALL-OUT', subject: 'x', opportunityNo: 'OP999' }, /There is no opportunity OP999/],
+      // A hint that ends in a command still ends its sentence before the example.
+      [{ contactNo: person, templateCode: 'CALL-OUT', subject: 'x', segmentNo: 'SG999' }, /^There is no segment SG999\. See them with: segment list\. Example: --segment SG00001$/],
       [{ contactNo: 'CT000003', templateCode: 'CALL-OUT', subject: 'x' }, /privacy blocked/],
     ]
     for (const [input, message] of cases) expect((await domainError(logInteraction(f.deps, admin, input))).userMessage).toMatch(message)
