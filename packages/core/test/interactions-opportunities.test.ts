@@ -310,10 +310,17 @@ describeEachDialect('opportunities', (dialect) => {
     await moveOpportunityStage(f.deps, admin, { no: third.no, to: 'next' })
     const f1 = await getForecast(f.deps)
     expect(f1.lines).toEqual([
-      { salespersonCode: 'AB', period: '2027-02', stage: 2, count: 1, estimatedValue: 500, calculatedValue: 80 },
-      { salespersonCode: 'JD', period: '2027-01', stage: 1, count: 2, estimatedValue: 4000, calculatedValue: 80 },
+      { salespersonCode: 'AB', period: '2027-02', cycleCode: 'STANDARD', stage: 2, stageDescription: 'Qualify', count: 1, estimatedValue: 500, calculatedValue: 80 },
+      { salespersonCode: 'JD', period: '2027-01', cycleCode: 'STANDARD', stage: 1, stageDescription: 'New', count: 2, estimatedValue: 4000, calculatedValue: 80 },
     ])
     expect(f1.total).toEqual({ count: 3, estimatedValue: 4500, calculatedValue: 160 })
+    // Stage 2 of another cycle is another stage: its own line, named by its own description.
+    await saveSalesCycle(f.deps, admin, { code: 'VISIT', description: 'Visits', stages: [{ description: 'Call', completionPct: 10, chancePct: 20 }, { description: 'Visit', completionPct: 50, chancePct: 50 }] })
+    const visit = await createOpportunity(f.deps, admin, { contactNo: 'CT000001', description: 'y', salespersonCode: 'AB', estimatedValue: '100', estimatedCloseDate: '2027-02-05', cycleCode: 'VISIT' })
+    await moveOpportunityStage(f.deps, admin, { no: visit.no, to: 'next' })
+    expect((await getForecast(f.deps, { salespersonCode: 'AB' })).lines.map((l) => [l.cycleCode, l.stage, l.stageDescription, l.count])).toEqual([['STANDARD', 2, 'Qualify', 1], ['VISIT', 2, 'Visit', 1]])
+    expect(renderText(await runCommand(f.ctx, 'opp forecast --salesperson AB'))).toMatch(/2027-02 +VISIT +2 Visit +1/)
+    await closeOpportunity(f.deps, admin, { no: visit.no, outcome: 'lost', closeCode: 'PRICE' })
     const jd = await getForecast(f.deps, { salespersonCode: 'jd', closeFrom: '2027-01-15', closeTo: '2027-01-31' })
     expect(jd.total).toEqual({ count: 1, estimatedValue: 3000, calculatedValue: 60 })
     const list = await listOpportunities(f.deps, { status: 'won' })

@@ -275,12 +275,13 @@ export const opportunityCommands: CommandSpec[] = [
         columns: [
           { key: 'salesperson', label: 'Salesperson' },
           { key: 'period', label: 'Close month' },
-          { key: 'stage', label: 'Stage', align: 'right' },
+          { key: 'cycle', label: 'Cycle' },
+          { key: 'stage', label: 'Stage' },
           { key: 'count', label: 'Count', align: 'right' },
           { key: 'estimated', label: 'Estimated', align: 'right' },
           { key: 'calculated', label: 'Current value', align: 'right' },
         ],
-        rows: f.lines.map((l) => ({ salesperson: l.salespersonCode ?? '(none)', period: l.period ?? '(no date)', stage: l.stage, count: l.count, estimated: fmt(l.estimatedValue), calculated: fmt(l.calculatedValue) })),
+        rows: f.lines.map((l) => ({ salesperson: l.salespersonCode ?? '(none)', period: l.period ?? '(no date)', cycle: l.cycleCode, stage: l.stage === null ? 'not started' : `${l.stage} ${l.stageDescription ?? ''}`.trim(), count: l.count, estimated: fmt(l.estimatedValue), calculated: fmt(l.calculatedValue) })),
         footer: `Total: ${f.total.count} opportunit${f.total.count === 1 ? 'y' : 'ies'}, estimated ${fmt(f.total.estimatedValue)}, current value ${fmt(f.total.calculatedValue)}`,
         data: f,
       }

@@ -530,16 +530,20 @@ export async function listOpportunities(deps: CoreDeps, input: ListOpportunities
   return { opportunities: page.map((r) => toOpportunity(r, r.current_stage === null ? null : (descriptionOf.get(`${r.cycle_code}\u0000${r.current_stage}`) ?? null))), hasMore: rows.length > limit, offset }
 }
 
-/** Forecast of open opportunities per salesperson, close month and stage, computed in SQL. */
+/** Forecast of open opportunities per salesperson, close month and stage (of its cycle, with its description), computed in SQL. */
 export async function getForecast(deps: CoreDeps, input: { salespersonCode?: string; closeFrom?: string; closeTo?: string } = {}) {
   const db = deps.database.db
   const currency = (await setupQueries.get(db)).currency_code
   const salespersonCode = await requireSalespersonFilter(db, input.salespersonCode)
   const rows = await opportunities.forecast(db, { ...(salespersonCode ? { salespersonCode } : {}), ...closeRange(input) })
+  const described = await opportunities.stageDescriptions(db, [...new Set(rows.map((r) => r.cycle_code))])
+  const descriptionOf = new Map(described.map((s) => [`${s.cycle_code}\u0000${s.stage}`, s.description]))
   const lines = rows.map((r) => ({
     salespersonCode: r.salesperson_code,
     period: r.period,
+    cycleCode: r.cycle_code,
     stage: r.stage,
+    stageDescription: r.stage === null ? null : (descriptionOf.get(`${r.cycle_code}\u0000${r.stage}`) ?? null),
     count: r.count,
     estimatedValue: toMajor(r.estimated_minor, currency),
     calculatedValue: toMajor(r.calculated_minor, currency),

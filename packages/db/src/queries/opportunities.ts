@@ -141,6 +141,8 @@ export async function stageDescriptions(db: Executor, cycleCodes: readonly strin
 export interface ForecastRow {
   salesperson_code: string | null
   period: string | null
+  /** The sales cycle: stage numbers mean different stages in different cycles. */
+  cycle_code: string
   stage: number | null
   count: number
   estimated_minor: number
@@ -148,22 +150,24 @@ export interface ForecastRow {
 }
 
 /**
- * Open opportunities (not started or in progress) summed in SQL by salesperson, close month and stage:
- * count, estimated value and calculated current value.
+ * Open opportunities (not started or in progress) summed in SQL by salesperson, close month and stage (of its
+ * cycle): count, estimated value and calculated current value.
  */
 export async function forecast(db: Executor, filter: OpportunityFilter): Promise<ForecastRow[]> {
   const rows = await applyFilter(db.selectFrom('opportunities'), { ...filter, statuses: filter.statuses ?? ['not_started', 'in_progress'] })
     .select((eb) => [
       'salesperson_code',
       sql<string | null>`substr(estimated_close_date, 1, 7)`.as('period'),
+      'cycle_code',
       'current_stage as stage',
       eb.fn.countAll<number>().as('count'),
       eb.fn.sum<number>('estimated_value_minor').as('estimated_minor'),
       eb.fn.sum<number>('calculated_value_minor').as('calculated_minor'),
     ])
-    .groupBy(['salesperson_code', sql`substr(estimated_close_date, 1, 7)`, 'current_stage'])
+    .groupBy(['salesperson_code', sql`substr(estimated_close_date, 1, 7)`, 'cycle_code', 'current_stage'])
     .orderBy('salesperson_code')
     .orderBy(sql`substr(estimated_close_date, 1, 7)`)
+    .orderBy('cycle_code')
     .orderBy('current_stage')
     .execute()
   return rows.map((r) => ({ ...r, count: Number(r.count), estimated_minor: Number(r.estimated_minor), calculated_minor: Number(r.calculated_minor) }))
