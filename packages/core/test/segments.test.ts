@@ -21,6 +21,7 @@ import {
   updateContact,
   renderText,
   runCommand,
+  setInteractionCanceled,
 } from '../src/index.ts'
 import { admin, countRows, domainError, useCore, NOW } from './builders.ts'
 
@@ -143,6 +144,36 @@ describeEachDialect('segments', (dialect) => {
     const view = await runCommand(core.ctx, 'segment log SG00001 CALL-OUT "Calls"')
     expect(view.data).toMatchObject({ logged: 1, skipped: 0, skippedContacts: [] })
     expect(renderText(view)).toBe('Logged 1 CALL-OUT interaction(s) for segment SG00001.')
+  })
+
+  it('does not restore one entry of a canceled segment log, so the segment cannot be logged twice for a contact', async () => {
+    const at = (minutes: number) => ({ ...core.deps, clock: () => new Date(NOW.getTime() + minutes * 60_000) })
+    const seg = await createSegment(core.deps, admin, { description: 'Calls' })
+    await addToSegment(core.deps, admin, { no: seg.no, terms: ['country=IS', 'type=company'] })
+    expect((await logSegment(at(1), admin, { no: seg.no, templateCode: 'CALL-OUT', subject: 'Calls' })).logged).toBe(3)
+    await cancelSegmentLog(at(2), admin, seg.no)
+    const entries = () => core.database.db.selectFrom('interaction_log_entries').select(['no', 'contact_no', 'canceled']).orderBy('no').execute()
+
+    const refused = await domainError(setInteractionCanceled(at(3), admin, 'IL00000001', false))
+    expect(refused.code).toBe('CANCELED_WITH_SEGMENT')
+    expect(refused.userMessage).toBe('IL00000001 was logged by segment SG00001, whose log was canceled on 2026-11-20; its entries stay canceled together. To log the segment\'s contacts again, log the segment: segment log SG00001 CALL-OUT')
+    expect((await entries()).map((e) => e.canceled)).toEqual([1, 1, 1])
+
+    // Logged again: one live entry per contact; the first log's entries stay canceled for good.
+    expect((await logSegment(at(4), admin, { no: seg.no, templateCode: 'CALL-OUT' })).logged).toBe(3)
+    expect((await getInteractionStatistics(core.deps, 'CT000002')).count).toBe(1)
+    const again = await domainError(setInteractionCanceled(at(5), admin, 'il00000002', false))
+    expect(again.code).toBe('CANCELED_WITH_SEGMENT')
+    expect(again.userMessage).toBe('IL00000002 belongs to an earlier log of segment SG00001, which was canceled; the segment was logged again on 2026-11-20, so restoring IL00000002 would log CT000002 twice. See the segment\'s current entries with: interactions CT000002')
+    expect((await getInteractionStatistics(core.deps, 'CT000002')).count).toBe(1)
+
+    // An entry of the live log canceled on its own comes back.
+    await setInteractionCanceled(at(6), admin, 'IL00000005', true)
+    expect((await setInteractionCanceled(at(7), admin, 'IL00000005', false)).canceled).toBe(false)
+    expect((await entries()).map((e) => [e.no, e.contact_no, e.canceled])).toEqual([
+      ['IL00000001', 'CT000001', 1], ['IL00000002', 'CT000002', 1], ['IL00000003', 'CT000004', 1],
+      ['IL00000004', 'CT000001', 0], ['IL00000005', 'CT000002', 0], ['IL00000006', 'CT000004', 0],
+    ])
   })
 
   it('refuses bad filters naming the term and listing what is allowed, and changes nothing', async () => {

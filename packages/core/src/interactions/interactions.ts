@@ -1,4 +1,4 @@
-import { changeLog, contacts, interactions, numberSeries, opportunities, salespeople, setup as setupQueries, type Channel, type Executor, type InteractionLogEntryRow, type InteractionTemplateRow } from '@crm/db'
+import { changeLog, contacts, interactions, numberSeries, opportunities, salespeople, segments as segmentQueries, setup as setupQueries, type Channel, type Executor, type InteractionLogEntryRow, type InteractionTemplateRow } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { formatMoney, isCurrencyCode, parseMoney, toMajor } from '../money.ts'
@@ -326,7 +326,11 @@ export async function getInteractionStatistics(deps: CoreDeps, contactNo: string
   }
 }
 
-/** Cancels (or restores) an entry: it stays stored but stops counting. */
+/**
+ * Cancels (or restores) an entry: it stays stored but stops counting. An entry of a segment log whose log was
+ * canceled is not restored on its own (as in Business Central, where the logged segment must not be canceled):
+ * the segment could then be logged again and its contact would have two entries for one mailing.
+ */
 export async function setInteractionCanceled(deps: CoreDeps, actor: Actor, no: string, canceled: boolean): Promise<Interaction> {
   const now = deps.clock().toISOString()
   const key = no.trim().toUpperCase()
@@ -334,10 +338,36 @@ export async function setInteractionCanceled(deps: CoreDeps, actor: Actor, no: s
     const row = await interactions.find(trx, key)
     if (!row) throw new DomainError('INTERACTION_NOT_FOUND', `There is no interaction ${key}. See a contact's with: interactions <contact>`, { field: 'no' })
     if ((row.canceled === 1) === canceled) throw new DomainError(canceled ? 'ALREADY_CANCELED' : 'NOT_CANCELED', `${key} is ${canceled ? 'already canceled' : 'not canceled'}.`)
+    if (!canceled) await requireSegmentLogLive(trx, row)
     await interactions.setCanceled(trx, key, canceled, now)
     await changeLog.insert(trx, { at: now, actor: actor.id, entity: 'interaction', entityNo: key, action: canceled ? 'cancel' : 'restore' })
     return toInteraction((await interactions.find(trx, key))!)
   })
+}
+
+/**
+ * Refuses to restore an entry of a segment log that was canceled: the segment's log is canceled now, or the entry
+ * belongs to an earlier log of the segment (created before the segment's current log; the log and its entries
+ * share one timestamp).
+ */
+async function requireSegmentLogLive(db: Executor, row: InteractionLogEntryRow): Promise<void> {
+  if (row.source !== 'segment' || !row.segment_no) return
+  const segment = await segmentQueries.find(db, row.segment_no)
+  if (!segment?.logged_at) return
+  if (segment.log_canceled_at) {
+    throw new DomainError(
+      'CANCELED_WITH_SEGMENT',
+      `${row.no} was logged by segment ${segment.no}, whose log was canceled on ${segment.log_canceled_at.slice(0, 10)}; its entries stay canceled together. To log the segment's contacts again, log the segment: segment log ${segment.no} ${segment.template_code ?? row.template_code}`,
+      { field: 'no' },
+    )
+  }
+  if (row.created_at < segment.logged_at) {
+    throw new DomainError(
+      'CANCELED_WITH_SEGMENT',
+      `${row.no} belongs to an earlier log of segment ${segment.no}, which was canceled; the segment was logged again on ${segment.logged_at.slice(0, 10)}, so restoring ${row.no} would log ${row.contact_no} twice. See the segment's current entries with: interactions ${row.contact_no}`,
+      { field: 'no' },
+    )
+  }
 }
 
 /** Money of an interaction for display. */
