@@ -28,6 +28,15 @@ describeEachDialect('logEmail', (dialect) => {
     expect(entry).toMatchObject({ templateCode: 'EMAIL-OUT', salespersonCode: null, externalRef: '<m1@x>', occurredAt: '2026-11-16T09:12:00.000Z' })
   })
 
+  it('matches an unknown address to the company by its email domain, never to a person of that domain', async () => {
+    await seed()
+    const brim = await createContact(f.deps, admin, { type: 'company', name: 'Brim hf', email: 'info@brim.is' })
+    await createContact(f.deps, admin, { type: 'person', name: 'Jón', email: 'jon@brim.is' })
+    await createContact(f.deps, admin, { type: 'company', name: 'Brimborg', email: 'sala@brimborg.is' })
+    const r = await logEmail(f.deps, policy, { received: facts({ from: { address: 'anna@sales.example' }, to: [{ address: 'new.buyer@BRIM.is' }] }), authenticity: pass, receivedAt: '2026-11-20T10:00:00Z' })
+    expect(r).toMatchObject({ outcome: 'logged', contacts: [brim.contact.no] })
+  })
+
   it('never matches a company by a free-mail domain', async () => {
     await seed()
     await createContact(f.deps, admin, { type: 'company', name: 'Gmail fan club', website: 'gmail.com' })

@@ -18,6 +18,8 @@ export const MAIL_GOAL_RSS_MB = 300
 export interface MailBenchResult {
   dialect: string
   messages: number
+  /** Contacts in the database the messages are matched against. */
+  contacts: number
   outcomes: Record<string, number>
   seconds: number
   perSecond: number
@@ -33,7 +35,10 @@ export interface MailBenchResult {
 const ACTOR: Actor = { id: 'bench', isAdmin: true }
 const TEAM = 'team.bench.example'
 
-/** Realistic mail for the backlog: mostly forwards and BCC copies of customer mail, some unmatched, auto-replies, spoofs. */
+/**
+ * Realistic mail for the backlog: mostly forwards and BCC copies of customer mail, some from unknown people at a
+ * customer's domain (matched to its company by domain, or left for review), some unmatched, auto-replies, spoofs.
+ */
 function benchMessage(i: number, customer: string): string {
   const id = `<bench-${i}@${TEAM}>`
   const date = new Date(Date.UTC(2026, 10, 1) + i * 60_000).toUTCString()
@@ -41,7 +46,7 @@ function benchMessage(i: number, customer: string): string {
   const kind = i % 20
   const body = `Hello,\r\n\r\nthank you for the meeting on the ${(i % 28) + 1}th. As agreed we would like ${10 + (i % 90)} tonnes of cod,\r\ndelivered to the usual harbour. Please send an offer with prices and dates.\r\n\r\nBest regards\r\n`
   if (kind < 12 || kind === 16 || kind === 17) {
-    const from = kind === 16 || kind === 17 ? `someone${i}@gmail.com` : customer
+    const from = kind === 16 ? `new.buyer${i}@${customer.slice(customer.indexOf('@') + 1)}` : kind === 17 ? `someone${i}@gmail.com` : customer
     return [auth, `From: Mail Bench <sales@${TEAM}>`, `To: log@${TEAM}`, `Subject: Fwd: Order ${i}`, `Date: ${date}`, `Message-ID: ${id}`,
       'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', 'Please log this.', '', '---------- Forwarded message ---------',
       `From: Customer <${from}>`, `Date: ${date}`, `Subject: Order ${i}`, `To: Mail Bench <sales@${TEAM}>`, '', body].join('\r\n')
@@ -60,14 +65,15 @@ function benchMessage(i: number, customer: string): string {
 /**
  * Fills a fresh Dovecot mailbox with `messages` messages, ingests them all with the ingester's own code in a
  * process of its own (as `npm start` runs it; its peak RSS is the figure) into the database at `databaseUrl`
- * (which gets 1,000 generated contacts first), then times a raw fetch + parse of the same messages.
+ * (which gets `contacts` generated contacts first), then times a raw fetch + parse of the same messages.
  */
-export async function benchMail(databaseUrl: string, messages: number, log: (line: string) => void = () => {}): Promise<MailBenchResult> {
+export async function benchMail(databaseUrl: string, messages: number, log: (line: string) => void = () => {}, contacts = 1000): Promise<MailBenchResult> {
   const database = await openDatabase(databaseUrl)
   let customers: string[]
   try {
     const deps = createCoreDeps(database, { logger: silentLogger })
-    await generateContacts(deps, { contacts: 1000, seed: 5, actor: ACTOR })
+    log(`mail: generating ${contacts} contacts`)
+    await generateContacts(deps, { contacts, seed: 5, actor: ACTOR })
     await addSalesperson(deps, ACTOR, { code: 'MAILB', name: 'Mail Bench', email: `sales@${TEAM}` })
     customers = (await database.db.selectFrom('contacts').select('email').where('email', 'is not', null).orderBy('no').execute()).map((r) => r.email!)
   } finally {
@@ -134,6 +140,7 @@ export async function benchMail(databaseUrl: string, messages: number, log: (lin
     return {
       dialect: databaseUrl.startsWith('postgres') ? 'postgres' : 'sqlite',
       messages,
+      contacts,
       outcomes,
       seconds,
       perSecond,
@@ -155,7 +162,7 @@ export function mailResultRow(r: MailBenchResult): BenchResult {
   return {
     benchmark: 'mail ingest',
     dialect: r.dialect as BenchResult['dialect'],
-    size: `${r.messages} messages in Dovecot`,
+    size: `${r.messages} messages in Dovecot, ${r.contacts} contacts`,
     measure: 'IMAP backlog end to end (fetch, parse, match, log, move)',
     goalMs: null,
     goal: `>= ${MAIL_GOAL_PER_SECOND} msg/s, RSS < ${MAIL_GOAL_RSS_MB} MB`,

@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark of the project on SQLite and on a throw-away PostgreSQL cluster, one table
 // on stdout and bench/results.json. Usage: npm run bench [-- --smoke] [--dialects sqlite,postgres] [--contacts N]
-// [--only reports,search,slack,...,mail] [--mail-messages N]
+// [--only reports,search,slack,...,mail] [--mail-messages N] [--mail-contacts N]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -121,7 +121,7 @@ export function formatTable(results: readonly BenchResult[]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, 'segment-contacts': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, 'mail-messages': { type: 'string' } },
+    options: { smoke: { type: 'boolean' }, dialects: { type: 'string' }, contacts: { type: 'string' }, 'segment-contacts': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, 'mail-messages': { type: 'string' }, 'mail-contacts': { type: 'string' } },
   })
   const only = values.only?.split(',').map((g) => g.trim()).filter(Boolean)
   const unknown = only?.filter((g) => !(BENCH_GROUPS as readonly string[]).includes(g)) ?? []
@@ -141,6 +141,9 @@ async function main(): Promise<void> {
   const wanted = (values.dialects ?? (only?.every((g) => g === 'slack' || g === 'segments') ? 'sqlite' : 'sqlite,postgres')).split(',').map((d) => d.trim()) as DialectName[]
   const mailMessages = Number(values['mail-messages'] ?? (values.smoke ? 200 : 5000))
   if (!Number.isInteger(mailMessages) || mailMessages < 10) throw new Error(`--mail-messages must be a whole number of at least 10, not "${values['mail-messages']}"`)
+  // Matched against as many contacts as the other benchmarks use, so a lookup that scans contacts shows.
+  const mailContacts = Number(values['mail-contacts'] ?? (values.smoke ? 1000 : 100_000))
+  if (!Number.isInteger(mailContacts) || mailContacts < 100) throw new Error(`--mail-contacts must be a whole number of at least 100, not "${values['mail-contacts']}"`)
   // The mail benchmark brings its own database and Dovecot: `--only mail` needs no contact database at all.
   if (only && only.every((g) => g === 'mail')) wanted.length = 0
   const work = mkdtempSync(join(tmpdir(), 'crm-bench-'))
@@ -178,7 +181,7 @@ async function main(): Promise<void> {
         console.warn(`*** mail benchmark skipped: ${reason} ***`)
         run.skipped.push({ dialect: 'sqlite', reason: `mail: ${reason}` })
       } else {
-        mailRun.mail = await benchMail(`sqlite:${join(work, 'mail.sqlite')}`, mailMessages, (line) => console.error(`bench: ${line}`))
+        mailRun.mail = await benchMail(`sqlite:${join(work, 'mail.sqlite')}`, mailMessages, (line) => console.error(`bench: ${line}`), mailContacts)
         run.results.push(mailResultRow(mailRun.mail))
         run.notes.push(formatMailResult(mailRun.mail))
       }

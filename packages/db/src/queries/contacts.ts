@@ -32,11 +32,15 @@ export async function listByEmail(db: Executor, emailNorm: string): Promise<Cont
     .execute()
 }
 
-/** Live companies whose website domain or primary email domain is the given (lower-case) domain. */
+/**
+ * Live companies whose website domain or primary email domain is the given (lower-case) domain. Both domains are
+ * search tokens of their contact, so the candidates come from the token index, never from a scan of all contacts.
+ */
 export async function listCompaniesByDomain(db: Executor, domain: string): Promise<ContactRow[]> {
   return db
     .selectFrom('contacts')
     .selectAll()
+    .where('no', 'in', db.selectFrom('contact_search_tokens').select('contact_no').where('token', '=', domain))
     .where('type', '=', 'company')
     .where('erased_at', 'is', null)
     .where((eb) => eb.or([eb('website_domain', '=', domain), eb('email_norm', 'like', `%@${domain}`)]))
