@@ -1,5 +1,5 @@
 export { ingestMessage, type IngestOutcome, type IngestSettings } from './ingest-message.ts'
-export { readMailPath, splitMbox, MailPathError, type FileMessage } from './file-source.ts'
+export { iterateMailPath, readMailPath, readMboxMessages, splitMbox, MailPathError, type FileMessage } from './file-source.ts'
 export { parseMessage, htmlToText, MalformedMessageError, type ParsedMessage } from './parse-message.ts'
 export { readInlineForward, parseForwardDate, dateHeaderOffset, parseAddressList, type InlineForward } from './inline-forward.ts'
 export { checkAuthenticity, type Authenticity } from './authenticity.ts'

@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
 import { DomainError, listOutbox, OUTBOX_STATUSES, sendQueuedEmails, type CommandSpec } from '@crm/core'
-import { createSmtpTransport, ingestMessage, MailPathError, readMailPath, readSenderConfig, type IngestSettings } from '@crm/mail-ingest'
+import { createSmtpTransport, ingestMessage, iterateMailPath, MailPathError, readSenderConfig, type IngestSettings } from '@crm/mail-ingest'
 import { messages } from '../messages.ts'
 
 /**
@@ -22,15 +22,19 @@ export function createMailCommands(settings: IngestSettings, env: NodeJS.Process
       access: 'admin',
       async run(ctx, input) {
         const path = input.args.path!
-        let files
-        try {
-          files = readMailPath(path)
-        } catch (error) {
-          if (error instanceof MailPathError) throw new DomainError('MAIL_PATH_UNREADABLE', error.message, { field: 'path' })
-          throw error
-        }
         const results = []
-        for (const f of files) {
+        // One message in memory at a time: an mbox is read in chunks as it is ingested.
+        const files = iterateMailPath(path)
+        for (;;) {
+          let next
+          try {
+            next = files.next()
+          } catch (error) {
+            if (error instanceof MailPathError) throw new DomainError('MAIL_PATH_UNREADABLE', error.message, { field: 'path' })
+            throw error
+          }
+          if (next.done) break
+          const f = next.value
           const r = await ingestMessage(ctx.deps, settings, f.raw)
           results.push({ file: relative(process.cwd(), f.file) || f.file, outcome: r.outcome, kind: r.kind, direction: r.direction, subject: r.subject, contacts: r.contacts, interactions: r.interactions, externalRef: r.externalRef, unmatched: r.unmatched, reason: r.reason })
         }
