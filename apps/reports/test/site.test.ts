@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
-import { CHANNELS, createCoreDeps, formatMoney, readCsv } from '@crm/core'
+import { CHANNELS, createCoreDeps, formatMoney, readCsv, updateContact } from '@crm/core'
 import { openDatabase, sql, type CrmDatabase, type Executor } from '@crm/db'
 import { createTestDatabase, pgSkipReason } from '@crm/db/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -18,6 +18,7 @@ const PAGES = ['index.html', 'pipeline.html', 'activity.html', 'segments.html', 
 /** One page of each kind: the fixed pages, a segment's first and later page, a campaign. */
 const PAGE_TYPES = [...PAGES, 'segment-SG00001.html', 'segment-SG00001-p2.html', 'campaign-CP0001.html']
 const CHROMIUM = '/usr/bin/chromium'
+const FORMULA_NAMES = ['=1+1', '@SUM(A1)'] as const
 
 /** Builds the site from a database URL into a fresh folder, the way `npm run reports -- --out DIR` does. */
 async function buildSite(databaseUrl: string, outDir: string): Promise<void> {
@@ -95,6 +96,9 @@ describe('reports site built from a seeded database', () => {
       const base = await seedReportData(deps, { id: 'test', isAdmin: true })
       await seedCampaignData(deps, { id: 'test', isAdmin: true }, base.thora, base.tokyo)
       const db = database.db
+      // Names a spreadsheet would run as formulas (CSV injection): SG00002's one contact and the empty SG00003.
+      await updateContact(deps, { id: 'test', isAdmin: true }, { no: base.tokyo, name: FORMULA_NAMES[0] })
+      await sql`update segments set description = ${FORMULA_NAMES[1]} where no = 'SG00003'`.execute(db)
       const open = await sql<{ n: number; est: number; calc: number }>`select count(*) as n, sum(estimated_value_minor) as est, sum(calculated_value_minor) as calc from opportunities where status in ('not_started', 'in_progress')`.execute(db)
       const byStage = await sql<{ stage: number; n: number; est: number; calc: number }>`select current_stage as stage, count(*) as n, sum(estimated_value_minor) as est, sum(calculated_value_minor) as calc from opportunities where status in ('not_started', 'in_progress') group by current_stage order by current_stage`.execute(db)
       const interactions = await sql<{ n: number }>`select count(*) as n from interaction_log_entries where canceled = 0 and occurred_at >= '2026-08-23' and occurred_at < '2026-11-21'`.execute(db)
@@ -243,6 +247,24 @@ describe('reports site built from a seeded database', () => {
     expect(stale[1]!.fields[5]).toBe('2000.00')
     const activity = readCsv(read(site, 'csv/salesperson-activity.csv').replace(/^\uFEFF/, ''))
     expect(activity.map((r) => r.fields.slice(0, 2))).toEqual([['Salesperson', 'Name'], ['AA', 'Anna Ólafsdóttir'], ['BB', HOSTILE_NAMES[1]], ['', '']])
+  })
+
+  it('writes names a spreadsheet would run as formulas as text, and numbers as numbers', () => {
+    const contacts = readCsv(read(site, 'csv/segment-SG00002-contacts.csv').replace(/^\uFEFF/, ''))
+    expect(contacts[1]!.fields[1]).toBe("'=1+1")
+    const segments = readCsv(read(site, 'csv/segments.csv').replace(/^\uFEFF/, ''))
+    const sg3 = segments.find((r) => r.fields[0] === 'SG00003')!
+    expect(sg3.fields.slice(0, 3)).toEqual(['SG00003', "'@SUM(A1)", '0'])
+    // No cell of any CSV starts a formula; amounts and counts are written as they are.
+    for (const file of readdirSync(join(site, 'csv'))) {
+      for (const record of readCsv(read(site, join('csv', file)).replace(/^\uFEFF/, ''))) {
+        for (const field of record.fields) expect(/^[=+@\t\r]|^-(?!\d+(\.\d+)?$)/.test(field), `${file}: ${field}`).toBe(false)
+      }
+    }
+    const stale = readCsv(read(site, 'csv/stale-opportunities.csv').replace(/^\uFEFF/, ''))
+    expect(stale[1]!.fields[5]).toBe('2000.00')
+    // The HTML shows the names as they are.
+    expect(tableRows(read(site, 'segment-SG00002.html'), 'segment-SG00002-contacts')[0]![1]).toBe('=1+1')
   })
 
   it('links only to files and anchors that exist, over the whole built site', () => {

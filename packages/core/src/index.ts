@@ -17,7 +17,7 @@ export { usageOf, type CommandSpec, type CommandContext, type OptionSpec, type A
 export { coreCommands, runCommand, helpView, toDomainError } from './commands/run.ts'
 export { messageView, type ResultView, type Column } from './commands/views.ts'
 export { renderText, renderTable, displayWidth } from './commands/render-text.ts'
-export { readCsv, writeCsv, formatCsvRecord, detectCsvDelimiter, CsvSyntaxError, type CsvRecord, type CsvDelimiter } from './transfer/csv.ts'
+export { readCsv, writeCsv, formatCsvRecord, neutralizeCsvFormula, detectCsvDelimiter, CsvSyntaxError, type CsvRecord, type CsvDelimiter } from './transfer/csv.ts'
 export { readVcards, writeVcard, VcardSyntaxError, type VcardEntry, type VcardOutput } from './transfer/vcard.ts'
 export { importContacts, CONTACT_CSV_COLUMNS, type TransferFormat, type ImportContactsInput, type ImportContactsResult, type ImportRowError } from './transfer/import-contacts.ts'
 export { exportContacts, exportContactChunks, type ExportContactsInput, type ExportContactsFilter } from './transfer/export-contacts.ts'

@@ -14,6 +14,7 @@ import {
   readVcards,
   searchContacts,
   writeCsv,
+  neutralizeCsvFormula,
   writeVcard,
   type CoreDeps,
   type ImportRowError,
@@ -81,6 +82,14 @@ describe('CSV reader and writer', () => {
     const text = writeCsv(records)
     expect(text).toContain('"a,b","say ""x""","two\nlines"," padded "')
     expect(readCsv(text).map((r) => r.fields)).toEqual(records)
+  })
+
+  it('writes formula-like text exactly unless neutralized, and never neutralizes a plain number', () => {
+    const hostile = ['=1+1', '+1', '-2+3+cmd|\' /C calc\'!A0', '@SUM(A1)', '\t=1', '\r=1']
+    // Exact by default (contact export reads its files back).
+    expect(readCsv(writeCsv([hostile, ['x', 'y', 'z', 'w', 'v', 'u']]))[0]!.fields).toEqual(hostile)
+    expect(hostile.map(neutralizeCsvFormula)).toEqual(hostile.map((h) => `'${h}`))
+    expect(['-5', '-12.50', '0', '2000.00', 'Hekla', 'a=b', '', '2026-11-20'].map(neutralizeCsvFormula)).toEqual(['-5', '-12.50', '0', '2000.00', 'Hekla', 'a=b', '', '2026-11-20'])
   })
 })
 

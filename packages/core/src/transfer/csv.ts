@@ -135,6 +135,18 @@ export function readCsv(text: string, options: { delimiter?: CsvDelimiter } = {}
   return records
 }
 
+const FORMULA_START = /^[=+\-@\t\r]/
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/
+
+/**
+ * A text cell a spreadsheet program will not run as a formula (OWASP CSV injection): text starting with `=`,
+ * `+`, `-`, `@`, a tab or a carriage return gets a leading `'`. A plain decimal number such as `-5` or
+ * `-12.50` is a value, not a formula, and is kept as it is. For files meant to be opened, not read back.
+ */
+export function neutralizeCsvFormula(text: string): string {
+  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text
+}
+
 /** One CSV record without its line end: fields holding the delimiter, a quote, a line break or edge spaces are quoted. */
 export function formatCsvRecord(fields: ReadonlyArray<string | null | undefined>, delimiter: CsvDelimiter = ','): string {
   return fields
