@@ -56,7 +56,19 @@ describeEachDialect('logEmail', (dialect) => {
     const { person } = await seed()
     await updateContact(f.deps, admin, { no: person, privacyBlocked: true })
     const r = await logEmail(f.deps, policy, { received: facts({ from: { address: 'anna@sales.example' }, to: [{ address: 'thora@hekla.is' }] }), authenticity: pass, receivedAt: '2026-11-20T10:00:00Z' })
-    expect(r.contacts).not.toContain(person)
+    expect(r).toMatchObject({ outcome: 'unmatched', contacts: [], unmatched: [], reason: `Contact ${person} is privacy blocked; not logged.` })
+    // Nothing waits for review: the reason must not promise it.
+    expect(await countRows(f.database, 'mail_review_items')).toBe(0)
+    expect(await countRows(f.database, 'interaction_log_entries')).toBe(0)
+  })
+
+  it('names a privacy-blocked contact and the unknown address waiting for review when the message has both', async () => {
+    const { person } = await seed()
+    await updateContact(f.deps, admin, { no: person, privacyBlocked: true })
+    const r = await logEmail(f.deps, policy, { received: facts({ from: { address: 'anna@sales.example' }, to: [{ address: 'thora@hekla.is' }, { address: 'new@unknown.example' }] }), authenticity: pass, receivedAt: '2026-11-20T10:00:00Z' })
+    expect(r).toMatchObject({ outcome: 'unmatched', contacts: [], unmatched: ['new@unknown.example'] })
+    expect(r.reason).toBe(`No contact has the address new@unknown.example (or a company its domain); waiting for review: mail unmatched. Contact ${person} is privacy blocked; not logged.`)
+    expect(await countRows(f.database, 'mail_review_items')).toBe(1)
   })
 
   it('uses the received time when the original has no date and a hash when it has no Message-ID', async () => {

@@ -3,7 +3,7 @@ import { contacts, mailReview, salespeople, setup as setupQueries, type ContactR
 import type { CoreDeps } from '../deps.ts'
 import { isDomainError } from '../errors.ts'
 import { logInteraction } from '../interactions/interactions.ts'
-import { emailDomain, normalizeEmail } from '../text/normalize.ts'
+import { cleanText, emailDomain, normalizeEmail, stripControlChars } from '../text/normalize.ts'
 
 /** One address of a message header. */
 export interface MailAddress {
@@ -84,7 +84,7 @@ export function hasForwardPrefix(subject: string | null | undefined): boolean {
 
 /** The subject without forward prefixes (Fwd:, FW:, WG:, Пересл:, Áfram: ...), as one line; "(no subject)" when empty. */
 export function cleanEmailSubject(subject: string | null | undefined): string {
-  let s = (subject ?? '').replace(/\s+/gu, ' ').trim()
+  let s = cleanText(subject) ?? ''
   let prev = ''
   while (s !== prev) {
     prev = s
@@ -94,12 +94,23 @@ export function cleanEmailSubject(subject: string | null | undefined): string {
   return [...s].length > 250 ? [...s].slice(0, 249).join('') + '…' : s
 }
 
-/** The reference that makes a message unique: its Message-ID, else a hash of sender, date, subject and body. */
+/** Message-IDs longer than this are stored as their hash: a database index entry has a size limit (PostgreSQL ~2.7 kB). */
+export const MAX_EXTERNAL_REF_CHARS = 500
+
+const sha256Ref = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex').slice(0, 40)}`
+
+/**
+ * The reference that makes a message unique: its Message-ID (without control characters; hashed when longer than
+ * MAX_EXTERNAL_REF_CHARS), else a hash of sender, date, subject and body. The same message always gets the same one.
+ */
 export function emailReference(facts: EmailFacts): string {
-  const id = facts.messageId?.trim()
-  if (id) return id.startsWith('<') ? id : `<${id}>`
+  const id = stripControlChars(facts.messageId ?? '').trim()
+  if (id) {
+    const ref = id.startsWith('<') ? id : `<${id}>`
+    return ref.length > MAX_EXTERNAL_REF_CHARS ? sha256Ref(ref) : ref
+  }
   const parts = [normalizeEmail(facts.from?.address) ?? '', facts.date ?? '', cleanEmailSubject(facts.subject), (facts.text ?? '').replace(/\s+/gu, ' ').trim()]
-  return `sha256:${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 40)}`
+  return sha256Ref(parts.join('\n'))
 }
 
 /**
@@ -108,8 +119,9 @@ export function emailReference(facts: EmailFacts): string {
  */
 export function entryDescription(note: string | null, text: string | null, excerptChars: number): string | null {
   const parts: string[] = []
-  if (note?.trim()) parts.push(note.trim())
-  const body = excerptChars > 0 ? (text ?? '').replace(/\s+/gu, ' ').trim() : ''
+  const cleanNote = stripControlChars(note ?? '').trim()
+  if (cleanNote) parts.push(cleanNote)
+  const body = excerptChars > 0 ? cleanText(text) ?? '' : ''
   if (body) parts.push(`> ${[...body].length > excerptChars ? [...body].slice(0, excerptChars).join('') + '…' : body}`)
   const all = parts.join('\n\n')
   return all ? [...all].slice(0, 2000).join('') : null
@@ -143,11 +155,14 @@ function teamCheck(db: Executor, policy: EmailLoggingPolicy): TeamCheck {
   }
 }
 
+/** The longest address there can be (RFC 5321); anything longer in a header is damage, not a participant. */
+const MAX_ADDRESS_CHARS = 254
+
 function uniqueAddresses(list: Array<MailAddress | null | undefined>): string[] {
   const out: string[] = []
   for (const a of list) {
     const norm = normalizeEmail(a?.address)
-    if (norm && !out.includes(norm)) out.push(norm)
+    if (norm && norm.length <= MAX_ADDRESS_CHARS && !out.includes(norm)) out.push(norm)
   }
   return out
 }
@@ -216,8 +231,14 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
   const free = new Set(policy.freeMailDomains.map((d) => d.toLowerCase()))
   const matched: ContactRow[] = []
   const unmatched: string[] = []
+  // Privacy-blocked contacts found by address or domain: never logged, never queued for review, but named in the reason.
+  const blocked: string[] = []
   const add = (rows: ContactRow[]) => {
-    for (const row of rows) if (!row.privacy_blocked && !matched.some((m) => m.no === row.no)) matched.push(row)
+    for (const row of rows) {
+      if (row.privacy_blocked) {
+        if (!blocked.includes(row.no)) blocked.push(row.no)
+      } else if (!matched.some((m) => m.no === row.no)) matched.push(row)
+    }
   }
   for (const address of external) {
     const byEmail = await contacts.listByEmail(db, address)
@@ -239,14 +260,19 @@ export async function logEmail(deps: CoreDeps, policy: EmailLoggingPolicy, input
   // Participants nobody matched wait for a person (`mail unmatched`) with what is needed to log them later;
   // the same message ingested again adds nothing there.
   if (unmatched.length) {
-    const names = new Map([original.from, ...original.to, ...original.cc].map((a) => [normalizeEmail(a?.address) ?? '', a?.name?.trim() || null]))
+    const names = new Map([original.from, ...original.to, ...original.cc].map((a) => [normalizeEmail(a?.address) ?? '', cleanText(a?.name)]))
     await mailReview.insertMissing(db, unmatched.map((address) => ({
       external_ref: externalRef, address, name: names.get(address) ?? null, direction, template_code: template, subject, occurred_at: occurredAt,
       salesperson_code: salespersonCode ?? null, logged_by: loggedBy, note: description,
       attachments: original.attachments.length ? JSON.stringify(original.attachments) : null, status: 'waiting' as const, created_at: deps.clock().toISOString(),
     })))
   }
-  if (matched.length === 0) return result('unmatched', `No contact has the address ${external.join(', ')} (or a company its domain); waiting for review: mail unmatched`, { ...base, unmatched })
+  if (matched.length === 0) {
+    const reasons: string[] = []
+    if (unmatched.length) reasons.push(`No contact has the address ${unmatched.join(', ')} (or a company its domain); waiting for review: mail unmatched`)
+    if (blocked.length) reasons.push(`${blocked.length === 1 ? `Contact ${blocked[0]} is` : `Contacts ${blocked.join(', ')} are`} privacy blocked; not logged.`)
+    return result('unmatched', reasons.join('. '), { ...base, unmatched })
+  }
   const actor = { id: `mail:${loggedBy}`, salespersonCode, isAdmin: false }
   const interactionNos: string[] = []
   const contactNos: string[] = []
