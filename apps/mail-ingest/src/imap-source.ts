@@ -1,7 +1,10 @@
 import type { CoreDeps, Logger } from '@crm/core'
+import { sql } from '@crm/db'
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { ImapFlow } from 'imapflow'
 import { ingestMessage, type IngestOutcome, type IngestSettings } from './ingest-message.ts'
+import { messages } from './messages.ts'
 
 /** Where and how to reach the logging mailbox. */
 export interface ImapSettings {
@@ -62,6 +65,57 @@ export async function ensureFolders(client: ImapFlow, folders: OutcomeFolders = 
   for (const folder of new Set(Object.values(folders))) await client.mailboxCreate(folder)
 }
 
+/** Tries of one message that fails unexpectedly, with the database answering, before it goes to Rejected. */
+export const MESSAGE_ATTEMPTS = 3
+
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOSPC'])
+
+/**
+ * True for an error that says the database (or the network to it) is down or busy, not that the message is bad:
+ * PostgreSQL's connection, shutdown, resource and retry classes; SQLite's busy, I/O, full and corrupt errors.
+ */
+export function isOutageError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null
+  const code = typeof e?.code === 'string' ? e.code : ''
+  if (OUTAGE_CODES.has(code)) return true
+  if (/^(08|53|57P|58)/.test(code) || code === '40001' || code === '40P01') return true
+  if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|NOMEM)/.test(code)) return true
+  const message = typeof e?.message === 'string' ? e.message : ''
+  return /connection terminated|connection (is )?closed|timeout exceeded when trying to connect|database connection is not open|cannot use a pool after calling end|driver has already been destroyed/i.test(message)
+}
+
+async function databaseAnswers(deps: CoreDeps): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(deps.database.db)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Ingests one message; an unexpected error (a bug, or data the database refuses) is tried MESSAGE_ATTEMPTS times
+ * and then makes the message invalid, so it goes to Rejected and the messages after it are still ingested. The
+ * error is logged with a short reference that the reason repeats. When the database is down (an outage error, or
+ * it does not answer) the error propagates instead: the caller reconnects with backoff and no mail is rejected.
+ */
+async function ingestOrReject(deps: CoreDeps, settings: IngestSettings, m: { uid: number; source: Buffer; internalDate: string | undefined }, logger: Logger): Promise<IngestOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestMessage(deps, settings, m.source, m.internalDate)
+    } catch (error) {
+      if (isOutageError(error) || !(await databaseAnswers(deps))) throw error
+      const e = error as Error & { code?: unknown }
+      const ref = randomBytes(4).toString('hex')
+      // No bodies or addresses: the error's own message, code and place.
+      logger.error({ event: 'mail.ingest_failed', uid: m.uid, attempt, of: MESSAGE_ATTEMPTS, ref, message: e?.message ?? String(error), code: e?.code, stack: e?.stack?.split('\n').slice(1, 6).join(' | ') })
+      if (attempt >= MESSAGE_ATTEMPTS) {
+        return { outcome: 'invalid', kind: null, direction: null, reason: messages.ingest.unexpectedError(ref), contacts: [], interactions: [], externalRef: null, subject: null, unmatched: [] }
+      }
+    }
+  }
+}
+
 /** Messages fetched, ingested and moved per round: bounds memory on a large backlog. */
 export const INGEST_BATCH_SIZE = 200
 
@@ -88,7 +142,7 @@ export async function ingestMailboxOnce(client: ImapFlow, deps: CoreDeps, settin
       }
       const byFolder = new Map<string, number[]>()
       for (const m of waiting) {
-        const outcome = await ingestMessage(deps, settings, m.source, m.internalDate)
+        const outcome = await ingestOrReject(deps, settings, m, logger)
         const folder = folderFor(outcome.outcome, folders)
         byFolder.set(folder, [...(byFolder.get(folder) ?? []), m.uid])
         // No bodies or addresses in logs: the outcome, the reference and the entry numbers only.

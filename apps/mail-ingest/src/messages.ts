@@ -23,6 +23,10 @@ export const messages = {
       return { subject: `${logged ? 'Logged' : 'Not logged'}: ${subject}`, text: lines.join('\n') + '\n' }
     },
   },
+  ingest: {
+    /** The reason of a message that failed for a reason nobody expected; the reference finds its error in the log. */
+    unexpectedError: (ref: string) => `unexpected error (ref ${ref})`,
+  },
   sender: {
     started: (host: string, port: number, perMinute: number) => `sending the outbox through ${host}:${port}, at most ${perMinute} per minute`,
     pass: (r: { sent: number; retrying: number; failed: number; released: number; rateLimited: boolean }) =>

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { addSalesperson, createContact, createCoreDeps, DEFAULT_FREE_MAIL_DOMAINS, listInteractions, type CoreDeps } from '@crm/core'
 import { createTestDatabase } from '@crm/db/testing'
-import type { CrmDatabase } from '@crm/db'
+import { sql, type CrmDatabase } from '@crm/db'
 import type { ImapFlow } from 'imapflow'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { connectImap, ingestMailboxOnce, readMailIngestConfig, type ImapSettings, type IngestSettings } from '../src/index.ts'
@@ -86,6 +86,46 @@ describe.skipIf(!!skip)(`IMAP source against Dovecot${skip ? ` (skipped: ${skip}
     await ensureFolders(client, folders)
     await ingestMailboxOnce(client, deps, settings, 'INBOX', deps.logger, folders)
     expect([await folderCount('INBOX'), await folderCount('CRM Done'), await folderCount('CRM Waiting'), await folderCount('CRM Refused')]).toEqual([0, 1, 1, 1])
+  })
+
+  it('moves a message that keeps failing unexpectedly to Rejected and logs the messages before and after it', async () => {
+    // A poison message: the database refuses its entry (as PostgreSQL refused a NUL or an oversized reference).
+    await sql`create trigger poison before insert on interaction_log_entries when new.subject = 'Poison' begin select raise(abort, 'poisoned by the test'); end`.execute(database.db)
+    const poison = Buffer.from('Authentication-Results: mx.team.example; dkim=pass header.d=team.example header.s=s1\r\nFrom: Anna Sales <anna@team.example>\r\nTo: thora@hekla.is\r\nSubject: Poison\r\nDate: Thu, 19 Nov 2026 15:00:00 +0000\r\nMessage-ID: <poison@team.example>\r\n\r\nThis one fails.\r\n')
+    for (const raw of [fixture('gmail-forward-en.eml'), poison, fixture('direct-inbound.eml')]) await client.append('INBOX', raw)
+    const events: Array<Record<string, unknown>> = []
+    const record = (o: object) => events.push(o as Record<string, unknown>)
+    const logged = createCoreDeps(database, { clock: () => new Date('2026-11-20T10:00:00Z'), logger: { debug() {}, info: record, warn: record, error: record } })
+    const loop = startImapLoop(client, logged, settings, imap)
+    const other = await connectImap(imap)
+    try {
+      const count = async (path: string) => {
+        if (!(await other.list()).some((m) => m.path === path)) return 0
+        const status = await other.status(path, { messages: true })
+        return status ? (status.messages ?? 0) : 0
+      }
+      await loop.until('all three messages moved', async () => (await count('Processed')) + (await count('Rejected')) === 3)
+      expect([await count('INBOX'), await count('Processed'), await count('Rejected')]).toEqual([0, 2, 1])
+    } finally {
+      await loop.stop()
+      await other.logout().catch(() => undefined)
+    }
+    expect(loop.crash).toBeUndefined()
+    expect((await listInteractions(deps, 'CT000002')).interactions.map((i) => i.subject).sort()).toEqual(['Quote for 20 tonnes', 'Re: Your quote'])
+    // Tried three times, each failure logged with its reference; the last one is the reason of the rejection.
+    const failures = events.filter((e) => e.event === 'mail.ingest_failed')
+    expect(failures.map((e) => [e.attempt, e.message])).toEqual([[1, 'poisoned by the test'], [2, 'poisoned by the test'], [3, 'poisoned by the test']])
+    const outcomes = events.filter((e) => e.event === 'mail.ingested').map((e) => [e.outcome, e.reason])
+    expect(outcomes).toEqual([['logged', null], ['invalid', `unexpected error (ref ${String(failures[2]!.ref)})`], ['logged', null]])
+  })
+
+  it('rejects no mail while the database is down: the pass fails and the message stays for the next one', async () => {
+    await client.append('INBOX', fixture('bcc-outgoing.eml'))
+    const { ensureFolders } = await import('../src/index.ts')
+    await ensureFolders(client)
+    await database.close()
+    await expect(ingestMailboxOnce(client, deps, settings, 'INBOX', deps.logger)).rejects.toThrow()
+    expect([await folderCount('INBOX'), await folderCount('Processed'), await folderCount('Rejected')]).toEqual([1, 0, 0])
   })
 
   it('picks up new mail while running (IDLE) and stops on abort', async () => {

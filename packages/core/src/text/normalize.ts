@@ -34,20 +34,31 @@ export function wordTokens(folded: string): string[] {
   return folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean)
 }
 
-/** Collapses whitespace and trims; undefined or blank becomes null. */
+/** C0 control characters and DEL except tab, line feed and carriage return (those count as whitespace). */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/gu
+
+/**
+ * The text without control characters (NUL, escape, ...): no database stores NUL in text (PostgreSQL refuses
+ * it) and none means anything to a person. Tab, line feed and carriage return stay.
+ */
+export function stripControlChars(input: string): string {
+  return input.replace(CONTROL_CHARS, '')
+}
+
+/** Collapses whitespace, drops control characters and trims; undefined or blank becomes null. */
 export function cleanText(input: string | null | undefined): string | null {
   if (input === undefined || input === null) return null
-  const out = input.replace(/\s+/gu, ' ').trim()
+  const out = stripControlChars(input).replace(/\s+/gu, ' ').trim()
   return out === '' ? null : out
 }
 
 /**
- * Text of several lines (an email body): line breaks kept (\r\n as \n), trailing spaces of each line and blank
- * lines at both ends dropped; blank becomes null.
+ * Text of several lines (an email body): line breaks kept (\r\n as \n), control characters other than tab
+ * dropped, trailing spaces of each line and blank lines at both ends dropped; blank becomes null.
  */
 export function cleanMultilineText(input: string | null | undefined): string | null {
   if (input === undefined || input === null) return null
-  const out = input.replace(/\r\n?/g, '\n').replace(/[^\S\n]+$/gmu, '').replace(/^\n+|\s+$/gu, '')
+  const out = stripControlChars(input).replace(/\r\n?/g, '\n').replace(/[^\S\n]+$/gmu, '').replace(/^\n+|\s+$/gu, '')
   return out === '' ? null : out
 }
 
