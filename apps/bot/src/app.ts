@@ -9,6 +9,23 @@ import { register as registerLogShortcut } from './shortcuts/log-to-crm.ts'
 import { register as registerContactPicker } from './options/contact-picker.ts'
 import { register as registerModalSubmissions } from './views/modal-submissions.ts'
 import { boltLogger } from './logger.ts'
+import { errorMessage } from './blocks/result-blocks.ts'
+import { messages } from './messages.ts'
+import { newRef } from './unexpected.ts'
+
+/** Bolt's error handler with the request body (`extendedErrorHandler`): the last overload of `app.error`. */
+type ExtendedErrorHandler = Parameters<App['error']>[0]
+
+/** The Slack user a request came from: interactivity payloads, slash commands and events name it differently. */
+function userOf(body: unknown): string | undefined {
+  const b = (body ?? {}) as { user?: { id?: string } | string; user_id?: string; event?: { user?: string | { id?: string } } }
+  const candidates = [b.user, b.user_id, b.event?.user]
+  for (const c of candidates) {
+    const id = typeof c === 'string' ? c : c?.id
+    if (id) return id
+  }
+  return undefined
+}
 
 /**
  * Builds the Bolt app: Socket Mode with an app token, else HTTP on /slack/events verified by the signing secret.
@@ -21,7 +38,23 @@ export function createBotApp(deps: BotDeps, receiver?: Receiver): App {
     ...(receiver ? { receiver } : config.appToken ? { socketMode: true, appToken: config.appToken } : { signingSecret: config.signingSecret! }),
     ...(config.slackApiUrl ? { clientOptions: { slackApiUrl: config.slackApiUrl } } : {}),
     logger: boltLogger(deps.log),
+    extendedErrorHandler: true,
   })
+  // The last stop of an error no listener handled: logged with a ref and the user told by DM, then passed on
+  // so the receiver answers Slack as before (a retry where one is due).
+  const onError: ExtendedErrorHandler = async ({ error, body }) => {
+    const user = userOf(body)
+    const ref = newRef()
+    deps.log.error({ event: 'unhandled_error', user, kind: (body as { type?: string }).type, ref, err: error.original ?? error }, 'unexpected error')
+    // Not for a picker's suggestions: those come at every keystroke.
+    if (user && (body as { type?: string }).type !== 'block_suggestion') {
+      await app.client.chat.postMessage({ channel: user, ...errorMessage(messages.unexpected(ref)) }).catch((replyError: unknown) => {
+        deps.log.error({ event: 'error_reply_failed', user, ref, err: replyError }, 'could not tell the user about an unexpected error')
+      })
+    }
+    throw error
+  }
+  app.error(onError)
   registerClaimRequest(app, deps)
   registerCrmCommand(app, deps)
   registerContactActions(app, deps)

@@ -16,6 +16,8 @@ export interface SlackStub {
   users: Map<string, { email?: string; realName?: string }>
   /** Web API methods that answer only after this many milliseconds (a slow Slack). */
   delays: Map<string, number>
+  /** Web API methods that fail: each call takes the next error and answers `{ ok: false, error }`; then they succeed again. */
+  failures: Map<string, string[]>
   /** Resolves with the first recorded request matching `pred`, waiting for it to arrive. */
   waitFor(pred: (r: StubRequest) => boolean, timeoutMs?: number): Promise<StubRequest>
   close(): Promise<void>
@@ -35,6 +37,7 @@ export async function startSlackStub(): Promise<SlackStub> {
   const requests: StubRequest[] = []
   const users = new Map<string, { email?: string; realName?: string }>()
   const delays = new Map<string, number>()
+  const failures = new Map<string, string[]>()
   const arrivals = new EventEmitter().setMaxListeners(0)
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!
@@ -51,6 +54,8 @@ export async function startSlackStub(): Promise<SlackStub> {
       answer = user ? { ok: true, user: { id: body.user, name: String(body.user).toLowerCase(), real_name: user.realName, profile: { email: user.email } } } : { ok: false, error: 'user_not_found' }
     } else if (method === 'chat.postMessage') answer = { ok: true, ts: '1.0', channel: body.channel }
     else if (method === 'chat.getPermalink') answer = { ok: true, channel: body.channel, permalink: `https://test.slack.com/archives/${body.channel}/p${String(body.message_ts).replace('.', '')}` }
+    const failure = failures.get(method)?.shift()
+    if (failure) answer = { ok: false, error: failure }
     // Slack refuses a response_url once it has expired (30 minutes, or five uses): /expired/... stands for one.
     if (path.startsWith('/expired/')) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('expired_url')
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
@@ -62,6 +67,7 @@ export async function startSlackStub(): Promise<SlackStub> {
     requests,
     users,
     delays,
+    failures,
     waitFor(pred, timeoutMs = 5000) {
       const found = requests.find(pred)
       if (found) return Promise.resolve(found)

@@ -19,6 +19,11 @@ const section = (text: string): Block => ({ type: 'section', text: { type: 'mrkd
 const button = (text: string, actionId: string, value?: string): Block => ({ type: 'button', text: { type: 'plain_text', text }, action_id: actionId, ...(value ? { value } : {}) })
 const major = (value: number, currency: string) => `${currency} ${formatMoney(Math.round(value * 10 ** currencyDigits(currency)), currency)}`
 
+/** The App Home tab when it could not be built: the error's ref, never its details. */
+export function errorHomeView(ref: string): Block {
+  return { type: 'home', blocks: [{ type: 'header', text: { type: 'plain_text', text: messages.home.title } }, section(`${messages.errorPrefix} ${escapeMrkdwn(messages.unexpected(ref))}`)] }
+}
+
 /** The App Home tab: the emails waiting for review, this month's forecast, the user's open opportunities by stage with calculated values, recent interactions. */
 export function homeView(data: HomeData): Block {
   const m = messages.home

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto'
 import type { App } from '@slack/bolt'
 import { buildLogInteractionModal, buildNewOpportunityModal } from '../actions/modal-openers.ts'
-import { errorMessage, type Block } from '../blocks/result-blocks.ts'
+import type { Block } from '../blocks/result-blocks.ts'
 import { releaseClaim } from '../claim-request.ts'
 import type { BotDeps } from '../deps.ts'
 import { SLASH_COMMAND } from '../ids.ts'
-import { messages } from '../messages.ts'
+import { reportUnexpected } from '../unexpected.ts'
 import { runForUser } from './run-line.ts'
 
 /** Commands that, typed without arguments, open their modal (with a contact picker) instead of showing usage. */
@@ -27,9 +26,7 @@ export function register(app: App, deps: BotDeps): void {
       try {
         await client.views.open({ trigger_id: command.trigger_id, view: (await openModal(deps)) as never })
       } catch (error) {
-        const ref = randomBytes(4).toString('hex')
-        deps.log.error({ event: 'modal_open_failed', user: command.user_id, ref, err: error }, 'unexpected error')
-        await respond({ response_type: 'ephemeral', replace_original: false, ...errorMessage(messages.unexpected(ref)) })
+        await reportUnexpected(deps, { user: command.user_id, client, respond, body: command }, 'modal_open_failed', error)
       }
       return
     }

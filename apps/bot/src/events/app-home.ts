@@ -1,9 +1,9 @@
 import { countMailReview, findSalespersonFor, getForecast, listOpportunities, listRecentInteractions } from '@crm/core'
 import type { App } from '@slack/bolt'
-import { randomBytes } from 'node:crypto'
-import { homeView } from '../blocks/home-view.ts'
+import { errorHomeView, homeView } from '../blocks/home-view.ts'
 import type { BotDeps } from '../deps.ts'
 import { resolveActor } from '../actor.ts'
+import { newRef } from '../unexpected.ts'
 
 /** The first and last day (YYYY-MM-DD) of the month `now` is in, in UTC. */
 export function monthOf(now: Date): { month: string; from: string; to: string } {
@@ -37,7 +37,12 @@ export function register(app: App, deps: BotDeps): void {
       })
       await client.views.publish({ user_id: event.user, view: view as never })
     } catch (error) {
-      deps.log.error({ event: 'home_failed', user: event.user, ref: randomBytes(4).toString('hex'), err: error }, 'unexpected error')
+      // The user sees a Home tab with the ref instead of an empty or stale one; the details are in the log.
+      const ref = newRef()
+      deps.log.error({ event: 'home_failed', user: event.user, ref, err: error }, 'unexpected error')
+      await client.views.publish({ user_id: event.user, view: errorHomeView(ref) as never }).catch((publishError: unknown) => {
+        deps.log.error({ event: 'home_error_publish_failed', user: event.user, ref, err: publishError }, 'could not publish the error Home view')
+      })
     }
   })
 }
