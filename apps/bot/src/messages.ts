@@ -1,6 +1,10 @@
 /** Every user-facing text of the Slack bot (English first; other catalogs can follow the same keys). */
 export const messages = {
   configInvalid: 'The bot cannot start; fix these settings (they are described in .env.example):',
+  databaseUnreachable: (url: string, detail: string) => `The bot cannot start: the database could not be reached (${detail}); check that it runs and DATABASE_URL=${url}.`,
+  databaseFailed: (url: string, detail: string) => `The bot cannot start: the database DATABASE_URL=${url} could not be opened: ${detail}`,
+  portInUse: (port: number) => `The bot cannot start: port ${port} is already in use; stop the program using it or set PORT to a free port.`,
+  startFailed: (detail: string) => `The bot cannot start: ${detail}`,
   unexpected: (ref: string) => `Something went wrong (ref ${ref}). Tell your CRM admin this reference; the details are in the bot's log.`,
   working: (line: string) => `Working on \`/crm ${line}\`…`,
   errorPrefix: ':warning:',

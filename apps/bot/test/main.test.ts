@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -45,6 +46,45 @@ describe('node apps/bot/src/main.ts', () => {
     expect(res.status).toBe(200)
     const answer = (await stub.waitFor((r) => r.path === responsePath)).body
     expect(JSON.stringify(answer.blocks)).toContain('Hekla ehf')
+  })
+
+  /** Runs the bot until it exits; its exit code and stderr. */
+  async function runToExit(env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+    child = spawn(process.execPath, [main], {
+      env: { PATH: process.env.PATH, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: `${stub!.url}/api`, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stderr = ''
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    child.stdout!.resume()
+    const code = await new Promise<number | null>((done) => child!.once('close', (c) => done(c)))
+    return { code, stderr }
+  }
+
+  it('exits 1 with one line naming DATABASE_URL (password hidden), no stack, when PostgreSQL cannot be reached', async () => {
+    stub = await startSlackStub()
+    const { code, stderr } = await runToExit({ PORT: '0', DATABASE_URL: 'postgres://crm:s3cret-pw@127.0.0.1:1/x' })
+    expect(code).toBe(1)
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1)
+    expect(stderr).toContain('the database could not be reached (connect ECONNREFUSED 127.0.0.1:1)')
+    expect(stderr).toContain('DATABASE_URL=postgres://crm:***@127.0.0.1:1/x')
+    expect(stderr).not.toContain('s3cret-pw')
+    expect(stderr).not.toMatch(/\bat |Migration unknown/)
+  })
+
+  it('exits 1 with one line naming the port, no stack, when PORT is in use', async () => {
+    stub = await startSlackStub()
+    dir = mkdtempSync(join(tmpdir(), 'crm-bot-'))
+    const busy = createServer()
+    await new Promise<void>((listening) => busy.listen(0, listening))
+    const port = (busy.address() as AddressInfo).port
+    try {
+      const { code, stderr } = await runToExit({ PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'crm.sqlite')}` })
+      expect(code).toBe(1)
+      expect(stderr).toBe(`The bot cannot start: port ${port} is already in use; stop the program using it or set PORT to a free port.\n`)
+    } finally {
+      await new Promise((closed) => busy.close(closed))
+    }
   })
 
   it('run by `npm start -w apps/bot` (in apps/bot), opens the default database where npm was run (INIT_CWD)', async () => {

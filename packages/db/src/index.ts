@@ -2,7 +2,7 @@ export { openDatabase, parseDatabaseUrl, redactUrl, DEFAULT_DATABASE_URL, Databa
 export type { CrmDatabase, OpenDatabaseOptions } from './open.ts'
 export { migrateToLatest, migrateTo, listPendingMigrations } from './migrations/index.ts'
 export type { DialectName, MigrationReport } from './migrations/index.ts'
-export { RecordNotFoundError } from './errors.ts'
+export { RecordNotFoundError, DatabaseUnreachableError, isConnectionError } from './errors.ts'
 export type { Executor } from './queries/executor.ts'
 export { prefixUpperBound } from './queries/executor.ts'
 export * from './schema.ts'

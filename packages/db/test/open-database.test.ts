@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { contacts, listPendingMigrations, migrateTo, numberSeries, openDatabase, parseDatabaseUrl, setup, sql, type CrmDatabase } from '../src/index.ts'
+import { contacts, DatabaseUnreachableError, isConnectionError, listPendingMigrations, migrateTo, numberSeries, openDatabase, parseDatabaseUrl, setup, sql, type CrmDatabase } from '../src/index.ts'
 import { createTestDatabase, describeEachDialect } from '../src/testing/index.ts'
 
 describeEachDialect('database', (dialect) => {
@@ -134,4 +134,11 @@ it('explains an unsupported database URL', () => {
   expect(() => parseDatabaseUrl('mysql://x@y/z')).toThrow(/Unsupported database URL.*postgres:\/\//)
   expect(parseDatabaseUrl('postgres://u:p@h/db').dialect).toBe('postgres')
   expect(parseDatabaseUrl('./x.sqlite')).toEqual({ dialect: 'sqlite', location: './x.sqlite' })
+})
+
+it('says a PostgreSQL server that cannot be reached could not be reached, not that a migration failed', async () => {
+  const error = await openDatabase('postgres://crm:pw@127.0.0.1:1/x').then(() => undefined, (e: unknown) => e)
+  expect(error).toBeInstanceOf(DatabaseUnreachableError)
+  expect((error as Error).message).toBe('The database could not be reached: connect ECONNREFUSED 127.0.0.1:1')
+  expect(isConnectionError((error as Error).cause)).toBe(true)
 })

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration'
+import { DatabaseUnreachableError, isConnectionError } from '../errors.ts'
 import * as foundation from './0001-foundation.ts'
 import * as interactionsOpportunities from './0002-interactions-opportunities.ts'
 import * as searchProbeIndex from './0003-search-probe-index.ts'
@@ -75,8 +76,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Pr
   const migrator = new Migrator({ db, provider: new CodeMigrationProvider({ dialect }) })
   const result: MigrationResultSet = await migrator.migrateToLatest()
   if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
-    throw new Error(`Migration ${failed} failed: ${String((result.error as Error)?.message ?? result.error)}`, {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName
+    // No migration ran and there was no connection: the database is down or the URL wrong, not a migration.
+    if (!failed && isConnectionError(result.error)) throw new DatabaseUnreachableError(result.error)
+    throw new Error(`Migration ${failed ?? 'unknown'} failed: ${String((result.error as Error)?.message ?? result.error)}`, {
       cause: result.error,
     })
   }
