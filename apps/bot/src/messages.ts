@@ -99,6 +99,8 @@ export const messages = {
     notStarted: 'Not started',
     stage: (n: number, description: string | null) => `Stage ${n}${description ? ` · ${description}` : ''}`,
     calculated: 'calculated',
+    stageTotal: (count: number, calculated: string) => `${count} open · calculated ${calculated}`,
+    more: (n: number, command: string) => `${n} more — \`${command}\``,
     recentInteractions: 'Your recent interactions',
     noInteractions: '_none yet_',
   },

@@ -1,4 +1,5 @@
-import { addSalesperson, createContact, createOpportunity, logInteraction, silentLogger } from '@crm/core'
+import { addSalesperson, createContact, createOpportunity, formatMoney, logInteraction, moveOpportunityStage, silentLogger } from '@crm/core'
+import { sql } from '@crm/db'
 import { describe, expect, it } from 'vitest'
 import { monthOf } from '../src/events/app-home.ts'
 import { ACTION_IDS, CALLBACK_IDS } from '../src/ids.ts'
@@ -64,6 +65,50 @@ describe('App Home', () => {
     expect(ids(opened[ACTION_IDS.newOpportunity])).toEqual(['contact:external_select', 'description:plain_text_input', 'cycle:static_select', 'value:plain_text_input', 'close-date:datepicker'])
     expect(opened[ACTION_IDS.logInteraction]).toMatchObject({ callback_id: CALLBACK_IDS.logInteraction, private_metadata: '' })
     expect(ids(opened[ACTION_IDS.logInteraction]).slice(0, 2)).toEqual(['contact:external_select', 'template:static_select'])
+  })
+
+  it('lists 60 opportunities by stage in stage order with each stage\'s count and calculated value, and says how many more and where', async () => {
+    const core = { database: bot.database, clock: () => new Date(), logger: silentLogger }
+    await addSalesperson(core, adminActor, { code: 'JD', name: 'Jane Doe', slackUserId: 'UJANE' })
+    const { contact } = await createContact(core, adminActor, { type: 'company', name: 'Hekla Útgerð ehf' })
+    await logInteraction(core, adminActor, { contactNo: contact.no, templateCode: 'CALL-OUT', subject: 'Called about cod', salespersonCode: 'JD' })
+    // 30 at stage 1, 18 at stage 2, 12 at stage 3; stage 3 closes first, so close-date order would put it first.
+    const stages = [...Array.from({ length: 12 }, () => 3), ...Array.from({ length: 18 }, () => 2), ...Array.from({ length: 30 }, () => 1)]
+    for (const [i, stage] of stages.entries()) {
+      const day = new Date(Date.UTC(2030, 0, 1 + i)).toISOString().slice(0, 10)
+      const o = await createOpportunity(core, adminActor, { contactNo: contact.no, description: `Deal ${i}`, estimatedValue: String(1000 + i * 10), estimatedCloseDate: day, salespersonCode: 'JD' })
+      if (stage > 1) await moveOpportunityStage(core, adminActor, { no: o.no, to: stage, ...(stage === 3 ? { quote: `Q-${i}` } : {}) })
+    }
+    const expected = (await sql<{ stage: number; n: number; calc: number }>`select current_stage as stage, count(*) as n, sum(calculated_value_minor) as calc from opportunities
+      where salesperson_code = 'JD' and status in ('not_started', 'in_progress') group by current_stage order by current_stage`.execute(bot.database.db)).rows
+    expect(expected.map((r) => [r.stage, Number(r.n)])).toEqual([[1, 30], [2, 18], [3, 12]])
+
+    await postEvent(bot, { type: 'app_home_opened', user: 'UJANE', channel: 'D1', tab: 'home', event_ts: '1.0' })
+    const publish = await bot.stub.waitFor((r) => r.path === '/api/views.publish')
+    const blocks = JSON.parse(String(publish.body.view)).blocks as Array<Record<string, any>>
+    expect(blocks.length).toBeLessThanOrEqual(100)
+    const texts = blocks.map((b) => String(b.text?.text ?? b.elements?.map((e: any) => e.text?.text ?? e.text ?? '').join(' ') ?? ''))
+    const headings = texts.flatMap((t, i) => (/^\*Stage \d/.test(t) ? [i] : []))
+    expect(headings.map((i) => texts[i]!.split('\n')[0])).toEqual(['*Stage 1 · New*', '*Stage 2 · Qualify*', '*Stage 3 · Propose*'])
+    let listedInAll = 0
+    for (const [k, row] of expected.entries()) {
+      const start = headings[k]!
+      const end = headings[k + 1] ?? texts.findIndex((t) => t.includes('Your recent interactions'))
+      const n = Number(row.n)
+      expect(texts[start]).toBe(`*Stage ${row.stage} · ${['New', 'Qualify', 'Propose'][k]}*\n${n} open · calculated EUR ${formatMoney(Number(row.calc), 'EUR')}`)
+      const part = texts.slice(start + 1, end)
+      const listed = part.filter((t) => t.startsWith('• `')).length
+      expect(part.every((t) => !t.startsWith('• `') || t.includes(`stage ${row.stage} `))).toBe(true)
+      const more = part.find((t) => / more — /.test(t))
+      if (listed < n) expect(more).toBe(`${n - listed} more — \`/crm opp list --salesperson JD --stage ${row.stage}\``)
+      else expect(more).toBeUndefined()
+      expect(listed).toBeGreaterThan(0)
+      listedInAll += listed
+    }
+    // Stage 3 is listed whole; the room left goes to the others, as much as Slack's 100 blocks allow.
+    expect(texts.slice(headings[2]! + 1).filter((t) => t.startsWith('• `'))).toHaveLength(12)
+    expect(listedInAll).toBeGreaterThanOrEqual(40)
+    expect(texts.at(-1)).toContain('Called about cod')
   })
 
   it('tells an unlinked user how to get access', async () => {
