@@ -29,7 +29,17 @@ export interface IngestOutcome {
 
 const FORWARD_MARKER = /forwarded message|begin forwarded|пересылаемое сообщение|переадресованное сообщение|пересланное сообщение|áframsend|áframsent|weitergeleitete nachricht/iu
 
-async function originalOf(message: ParsedMessage): Promise<LogEmailInput['forwarded']> {
+/**
+ * True when the message went to the logging mailbox alone (no other To or Cc): then it is no BCC copy of a mail to
+ * someone, so a header block in it is a forward's even without a prefix or marker (Outlook can be set to add none).
+ */
+function addressedOnlyToUs(message: ParsedMessage, ownAddresses: string[]): boolean {
+  const own = new Set(ownAddresses.map((a) => a.toLowerCase()))
+  const recipients = [...message.facts.to, ...message.facts.cc].map((a) => a.address.trim().toLowerCase())
+  return recipients.length > 0 && recipients.every((a) => own.has(a))
+}
+
+async function originalOf(message: ParsedMessage, ownAddresses: string[]): Promise<LogEmailInput['forwarded']> {
   // A forward as attachment: the attached message is the original (its own forwards are followed inline).
   const attached = message.attachedMessages[0]
   if (attached) {
@@ -43,8 +53,8 @@ async function originalOf(message: ParsedMessage): Promise<LogEmailInput['forwar
     }
   }
   // A reply quotes its original under the same header block a forward shows (Outlook): only a forward prefix in
-  // the subject or a forward marker in the text makes it a forward.
-  const looksForwarded = hasForwardPrefix(message.facts.subject) || FORWARD_MARKER.test(message.text)
+  // the subject, a forward marker in the text, or the logging mailbox as its only recipient makes it a forward.
+  const looksForwarded = hasForwardPrefix(message.facts.subject) || FORWARD_MARKER.test(message.text) || addressedOnlyToUs(message, ownAddresses)
   const inline = looksForwarded ? readInlineForward(message.text, message.facts.subject, zoneOf(message)) : undefined
   if (inline) return { original: factsOfForward(inline), form: 'inline', note: inline.note }
   return undefined
@@ -75,7 +85,7 @@ export async function ingestMessage(deps: CoreDeps, settings: IngestSettings, ra
   const subject = message.facts.subject || null
   const ignored = ignoreReason(message)
   if (ignored) return { ...empty, subject, outcome: 'ignored', reason: ignored }
-  const forwarded = await originalOf(message)
+  const forwarded = await originalOf(message, settings.ownAddresses)
   if (forwarded) forwarded.original.attachments = forwarded.form === 'attachment' ? forwarded.original.attachments : message.facts.attachments
   try {
     const result = await logEmail(deps, settings, {

@@ -22,16 +22,22 @@ const SEPARATORS: RegExp[] = [
 ]
 
 type Field = 'from' | 'to' | 'cc' | 'date' | 'subject'
+/**
+ * Header labels of forwards: English, German, Russian, Icelandic, and Outlook's Norwegian/Danish (Fra, Sendt,
+ * Til, Emne), Swedish (Från, Skickat, Till, Ämne), Dutch (Van, Verzonden, Aan, Onderwerp), Polish (Od, Wysłano,
+ * Do, DW, Temat), Finnish (Lähettäjä, Lähetetty, Vastaanottaja, Kopio, Aihe) and Italian (Da, Inviato, A, Oggetto).
+ */
 const FIELD_NAMES: Record<string, Field> = {
-  from: 'from', von: 'from', 'от': 'from', 'отправитель': 'from', 'frá': 'from', 'sendandi': 'from',
-  to: 'to', an: 'to', 'кому': 'to', til: 'to', 'viðtakandi': 'to',
-  cc: 'cc', kopie: 'cc', 'копия': 'cc', afrit: 'cc',
+  from: 'from', von: 'from', 'от': 'from', 'отправитель': 'from', 'frá': 'from', 'sendandi': 'from', fra: 'from', 'från': 'from', van: 'from', od: 'from', 'lähettäjä': 'from', da: 'from',
+  to: 'to', an: 'to', 'кому': 'to', til: 'to', 'viðtakandi': 'to', till: 'to', aan: 'to', do: 'to', vastaanottaja: 'to', a: 'to',
+  cc: 'cc', kopie: 'cc', 'копия': 'cc', afrit: 'cc', kopi: 'cc', kopia: 'cc', dw: 'cc', kopio: 'cc',
   date: 'date', sent: 'date', datum: 'date', gesendet: 'date', 'дата': 'date', 'отправлено': 'date', dagsetning: 'date', sendt: 'date', dags: 'date',
-  subject: 'subject', betreff: 'subject', 'тема': 'subject', efni: 'subject',
+  skickat: 'date', verzonden: 'date', 'wysłano': 'date', 'lähetetty': 'date', inviato: 'date',
+  subject: 'subject', betreff: 'subject', 'тема': 'subject', efni: 'subject', emne: 'subject', 'ämne': 'subject', onderwerp: 'subject', temat: 'subject', aihe: 'subject', oggetto: 'subject',
 }
 
 function fieldOf(line: string): { field: Field; value: string } | undefined {
-  const m = /^\s*\*?([\p{L} ]{2,20}?)\*?\s*:\s*(.*)$/u.exec(line)
+  const m = /^\s*\*?([\p{L} ]{1,20}?)\*?\s*:\s*(.*)$/u.exec(line)
   if (!m) return undefined
   const field = FIELD_NAMES[m[1]!.trim().toLowerCase()]
   return field ? { field, value: m[2]!.trim() } : undefined
@@ -48,10 +54,12 @@ export function parseAddressList(value: string | null | undefined): MailAddress[
   return out
 }
 
+/** Month names (their starts) in English, German, Russian, Icelandic, the Nordic languages, Dutch, Polish, Finnish and Italian. */
 const MONTHS: Array<[RegExp, number]> = [
-  [/^(jan|янв)/u, 1], [/^(feb|фев)/u, 2], [/^(mar|mär|мар)/u, 3], [/^(apr|апр)/u, 4], [/^(may|mai|maí|ма[йя])/u, 5],
-  [/^(jun|jún|июн)/u, 6], [/^(jul|júl|июл)/u, 7], [/^(aug|ágú|авг)/u, 8], [/^(sep|сен)/u, 9], [/^(oct|okt|окт)/u, 10],
-  [/^(nov|nóv|ноя)/u, 11], [/^(dec|dez|des|дек)/u, 12],
+  [/^(jan|янв|sty|genn|tammi)/u, 1], [/^(feb|фев|lut|helmi)/u, 2], [/^(mar(?!ras)|mär|мар|maart|maalis)/u, 3], [/^(apr|апр|kwi|huhti)/u, 4],
+  [/^(may|mai|maí|ма[йя]|maj|mei|magg|touko)/u, 5], [/^(jun|jún|июн|giu|czerw|kesä)/u, 6], [/^(jul|júl|июл|lug|lip|heinä)/u, 7],
+  [/^(aug|ágú|авг|ago|sierp|elo)/u, 8], [/^(sep|сен|sett|wrze|syys)/u, 9], [/^(oct|okt|окт|ott|paźd|lokak)/u, 10],
+  [/^(nov|nóv|ноя|listop|marras)/u, 11], [/^(dec|dez|des|дек|dic|grud|joulu)/u, 12],
 ]
 /** Weekdays that start like a month (French "mardi", Spanish "martes", Italian "martedì" look like March). */
 const NOT_A_MONTH = /^mar(di|tes|ted)/u
@@ -115,7 +123,8 @@ function readWallClock(lower: string): { clock: WallClock; rest: string } | unde
     }
   }
   if (!day || !month || !year || month > 12 || day > 31) return undefined
-  const time = /(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?/.exec(lower)
+  // "09:12", else Finnish "9.12" (a dot, but not a numeric date's "16.11.2026").
+  const time = /(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?/.exec(lower) ?? /(\d{1,2})\.(\d{2})(?:\.(\d{2}))?(?![.\d])\s*(am|pm)?/.exec(lower)
   let hour = time ? Number(time[1]) : 0
   if (time?.[4] === 'pm' && hour < 12) hour += 12
   if (time?.[4] === 'am' && hour === 12) hour = 0

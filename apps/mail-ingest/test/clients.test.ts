@@ -44,6 +44,15 @@ describe('mail clients and languages', () => {
     ['apple-forward-de.eml', 'Apple Mail, German, WG:, zone as a name (MEZ)', 'mueller', 'Angebot Räucherlachs', '2026-11-16T09:12:00.000Z', 'Bitte im CRM ablegen.'],
     ['apple-forward-ru.eml', 'Apple Mail, Russian, zone as GMT+3', 'irina', 'Отгрузка сельди', '2026-11-16T09:12:00.000Z', 'Коллеги, занесите в CRM.'],
     ['gmail-forward-is.eml', 'Gmail, Icelandic, English field names under a localised separator, with an attachment', 'thora', 'Verðskrá 2027', '2026-11-16T09:12:00.000Z', 'Vinsamlegast skráið í CRM.'],
+    // Outlook desktop writes no marker phrase: only its localized FW prefix and header labels say it is a forward.
+    ['outlook-forward-no.eml', 'Outlook desktop, Norwegian, VS:', 'nordfish', 'Tilbud på torsk', '2026-11-16T09:12:00.000Z', 'Til CRM, takk.'],
+    ['outlook-forward-da.eml', 'Outlook desktop, Danish, VS:, no separator line', 'thora', 'Bestilling af torsk', '2026-11-16T09:12:00.000Z', 'Gem venligst i CRM.'],
+    ['outlook-forward-sv.eml', 'Outlook desktop, Swedish, VB:', 'jean', 'Offert på torsk', '2026-11-16T09:12:00.000Z', 'För CRM.'],
+    ['outlook-forward-nl.eml', 'Outlook desktop, Dutch, Doorst:', 'mueller', 'Offerte vismeel', '2026-11-16T09:12:00.000Z', 'Graag in het CRM.'],
+    ['outlook-forward-pl.eml', 'Outlook desktop, Polish, PD:', 'irina', 'Zamówienie dorsza', '2026-11-16T09:12:00.000Z', 'Proszę zapisać w CRM.'],
+    ['outlook-forward-fi.eml', 'Outlook desktop, Finnish, VL:, time as 9.12', 'thora', 'Turskatarjous', '2026-11-16T09:12:00.000Z', 'CRM:ään, kiitos.'],
+    ['outlook-forward-it.eml', 'Outlook desktop, Italian, I:', 'jean', 'Ordine di merluzzo', '2026-11-16T09:12:00.000Z', 'Da registrare nel CRM.'],
+    ['outlook-forward-da-no-prefix.eml', 'Outlook desktop, Danish, no prefix, sent to the logging mailbox alone', 'nordfish', 'Tilbud på sild', '2026-11-16T09:12:00.000Z', 'Til CRM.'],
   ])('logs %s (%s) against the original sender', async (file, _client, who, subject, occurredAt, note) => {
     const no = nos[who as keyof FixtureContacts]
     const r = await ingestMessage(deps, settings, fixture(file))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cleanEmailSubject } from '@crm/core'
+import { cleanEmailSubject, hasForwardPrefix } from '@crm/core'
 import { dateHeaderOffset, parseForwardDate, readInlineForward } from '../src/index.ts'
 
 describe('inline forwards', () => {
@@ -103,5 +103,27 @@ describe('inline forwards', () => {
   it('strips forward prefixes of every language from subjects, keeping Re:', () => {
     expect(cleanEmailSubject('Fwd: FW: WG: Пересл: Áfram: Re: Offer')).toBe('Re: Offer')
     expect(cleanEmailSubject('  ')).toBe('(no subject)')
+  })
+
+  it('strips Outlook\'s localized forward prefixes, the short ones only before a colon and a space', () => {
+    for (const prefix of ['VS', 'VB', 'Doorst', 'PD', 'VL', 'I', 'PŘ', 'Továbbítás', 'İLT', 'ΠΡΘ', 'TR', 'RV', 'ENC', 'WG']) {
+      expect(hasForwardPrefix(`${prefix}: Offer`), prefix).toBe(true)
+      expect(cleanEmailSubject(`${prefix}: Offer`), prefix).toBe('Offer')
+    }
+    expect(cleanEmailSubject('转发：报价')).toBe('报价')
+    expect(cleanEmailSubject('VS: VB: Fwd: Re: Offer')).toBe('Re: Offer')
+    for (const subject of ['I:x', 'PD:12 units', 'VS:final', 'Investment', 'Vsauce', 'Re: VS: Offer', 'Idea: more cod']) {
+      expect(hasForwardPrefix(subject), subject).toBe(false)
+      expect(cleanEmailSubject(subject)).toBe(subject)
+    }
+  })
+
+  it('reads localized Outlook dates: Polish, Finnish (9.12), Italian, Dutch and Swedish month names', () => {
+    expect(parseForwardDate('poniedziałek, 16 listopada 2026 09:12')).toBe('2026-11-16T09:12:00.000Z')
+    expect(parseForwardDate('maanantai 16. marraskuuta 2026 9.12')).toBe('2026-11-16T09:12:00.000Z')
+    expect(parseForwardDate('lunedì 16 maggio 2026 09:12')).toBe('2026-05-16T09:12:00.000Z')
+    expect(parseForwardDate('maandag 16 maart 2026 09:12')).toBe('2026-03-16T09:12:00.000Z')
+    expect(parseForwardDate('den 16 maj 2026 09:12')).toBe('2026-05-16T09:12:00.000Z')
+    expect(parseForwardDate('16.11.2026 9.12')).toBe('2026-11-16T09:12:00.000Z')
   })
 })

@@ -75,14 +75,20 @@ export interface LogEmailResult {
   unmatched: string[]
 }
 
-const FORWARD_PREFIX = /^\s*(?:(?:fwd?|fw|wg|tr|rv|enc|пересл|переслать|fwd?\s*\[\d+\]|áfram|áframsent|áframs)\s*:\s*)+/iu
+/**
+ * Forward prefixes, Outlook's localized ones among them: FW/Fwd, WG (German), TR (French), RV (Spanish), ENC
+ * (Portuguese), VS (Norwegian, Danish), VB (Swedish), Doorst (Dutch), PD (Polish), VL (Finnish), I (Italian), PŘ
+ * (Czech), Továbbítás (Hungarian), İLT (Turkish), ΠΡΘ (Greek), Пересл (Russian), Áfram (Icelandic), 转发/轉寄/転送.
+ * The short new ones count only when a space follows the colon ("I: Offer"), so "I:x" or "PD:12" stay subjects.
+ */
+const FORWARD_PREFIX = /^\s*(?:(?:fwd?|fw|wg|tr|rv|enc|пересл|переслать|fwd?\s*\[\d+\]|áfram|áframsent|áframs|doorst|továbbítás)\s*:\s*|(?:vs|vb|vl|pd|i|př|[iİ]lt|πρθ)\s*:\s+|(?:转发|轉寄|転送)\s*[:：]\s*)+/iu
 
-/** True when the subject starts with a forward prefix (Fwd:, FW:, WG:, Пересл:, Áfram: ...). */
+/** True when the subject starts with a forward prefix (Fwd:, FW:, WG:, VS:, VB:, Doorst:, PD:, VL:, I:, Пересл:, Áfram: ...). */
 export function hasForwardPrefix(subject: string | null | undefined): boolean {
   return FORWARD_PREFIX.test(subject ?? '')
 }
 
-/** The subject without forward prefixes (Fwd:, FW:, WG:, Пересл:, Áfram: ...), as one line; "(no subject)" when empty. */
+/** The subject without forward prefixes (Fwd:, FW:, WG:, VS:, Пересл:, Áfram: ...), as one line; "(no subject)" when empty. */
 export function cleanEmailSubject(subject: string | null | undefined): string {
   let s = cleanText(subject) ?? ''
   let prev = ''
