@@ -1,5 +1,5 @@
 import type { CoreDeps, Logger } from '@crm/core'
-import { sql } from '@crm/db'
+import { isConnectionError, sql } from '@crm/db'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { ImapFlow } from 'imapflow'
@@ -68,17 +68,16 @@ export async function ensureFolders(client: ImapFlow, folders: OutcomeFolders = 
 /** Tries of one message that fails unexpectedly, with the database answering, before it goes to Rejected. */
 export const MESSAGE_ATTEMPTS = 3
 
-const OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOSPC'])
-
 /**
  * True for an error that says the database (or the network to it) is down or busy, not that the message is bad:
- * PostgreSQL's connection, shutdown, resource and retry classes; SQLite's busy, I/O, full and corrupt errors.
+ * a connection error, PostgreSQL's shutdown, resource, system and retry classes; SQLite's busy, I/O, full and
+ * corrupt errors; a pool or handle already closed.
  */
 export function isOutageError(error: unknown): boolean {
+  if (isConnectionError(error)) return true
   const e = error as { code?: unknown; message?: unknown } | null
   const code = typeof e?.code === 'string' ? e.code : ''
-  if (OUTAGE_CODES.has(code)) return true
-  if (/^(08|53|57P|58)/.test(code) || code === '40001' || code === '40P01') return true
+  if (code === 'ENOSPC' || /^(53|57P|58)/.test(code) || code === '40001' || code === '40P01') return true
   if (/^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|NOMEM)/.test(code)) return true
   const message = typeof e?.message === 'string' ? e.message : ''
   return /connection terminated|connection (is )?closed|timeout exceeded when trying to connect|database connection is not open|cannot use a pool after calling end|driver has already been destroyed/i.test(message)
