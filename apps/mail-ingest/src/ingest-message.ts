@@ -1,4 +1,4 @@
-import { emailReference, hasForwardPrefix, isDomainError, logEmail, queueMailAck, type CoreDeps, type EmailFacts, type EmailLoggingPolicy, type LogEmailInput, type LogEmailResult } from '@crm/core'
+import { cleanText, emailReference, hasForwardPrefix, isDomainError, logEmail, queueMailAck, type CoreDeps, type EmailFacts, type EmailLoggingPolicy, type LogEmailInput, type LogEmailResult } from '@crm/core'
 import { checkAuthenticity } from './authenticity.ts'
 import { ignoreReason } from './ignore-rules.ts'
 import { dateHeaderOffset, readInlineForward } from './inline-forward.ts'
@@ -94,7 +94,7 @@ export async function ingestMessage(deps: CoreDeps, settings: IngestSettings, ra
       authenticity: checkAuthenticity(message, settings.authservIds),
       receivedAt: receivedAt ?? message.facts.date ?? deps.clock().toISOString(),
     })
-    const outcome = { ...result, subject: (forwarded?.original.subject ?? subject) || null }
+    const outcome = { ...result, subject: cleanText(forwarded?.original.subject ?? subject) }
     if (settings.ack) await acknowledge(deps, message, outcome)
     return outcome
   } catch (error) {

@@ -88,6 +88,14 @@ describeEachDialect('a mutated corpus of malformed MIME through the file pipelin
     expect(await ingestMessage(deps, settings, raw)).toMatchObject({ outcome: 'already-logged' })
   })
 
+  it('acknowledges a message with NUL in its subject and a 3,000-character Message-ID', async () => {
+    const raw = bcc(`To: thora@hekla.is\r\nSubject: =?utf-8?B?RndkOiBRdW90ZQBYWA==?=\r\nMessage-ID: <${'z'.repeat(3000)}@team.example>`)
+    const r = await ingestMessage(deps, { ...settings, ack: true }, raw)
+    expect(r).toMatchObject({ outcome: 'logged', subject: 'Fwd: QuoteXX' })
+    const acks = await database.db.selectFrom('mail_acks').innerJoin('email_outbox', 'email_outbox.id', 'mail_acks.outbox_id').select(['email_outbox.subject', 'email_outbox.in_reply_to']).where('mail_acks.message_ref', '=', r.externalRef!).execute()
+    expect(acks).toEqual([{ subject: 'Logged: Fwd: QuoteXX', in_reply_to: null }])
+  })
+
   it('logs a message with a 3,000-character Message-ID under a hash of it, once', async () => {
     // The Message-ID as the reference overflowed PostgreSQL's btree entry ("index row size exceeds btree ... mail_review_items_ref").
     const id = `<${'x'.repeat(3000)}@team.example>`

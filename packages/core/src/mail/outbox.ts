@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { contacts, outbox, type EmailOutboxRow, type OutboxStatus } from '@crm/db'
 import type { CoreDeps } from '../deps.ts'
 import { invalidField } from '../errors.ts'
+import { stripControlChars } from '../text/normalize.ts'
 
 /** One email to send; the transport adds the sender (MAIL_FROM). */
 export interface OutgoingMail {
@@ -234,6 +235,12 @@ export async function queueMailAck(deps: CoreDeps, input: QueueMailAckInput): Pr
     const names = new Map((await contacts.listNamesByNos(trx, input.facts.contactNos)).map((c) => [c.no, c.name]))
     const { contactNos, ...rest } = input.facts
     const text = input.render({ ...rest, contacts: contactNos.map((no) => ({ no, name: names.get(no) ?? no })) })
-    return outbox.insertAck(trx, { messageRef: input.messageRef, toAddress: input.to, outcome: input.facts.outcome, subject: text.subject, body: text.text, inReplyTo: input.inReplyTo, now: deps.clock().toISOString() })
+    // Text from a damaged message may hold NUL and other control characters, which no database stores in text;
+    // an In-Reply-To longer than a header line can be is dropped.
+    const inReplyTo = input.inReplyTo ? stripControlChars(input.inReplyTo).replace(/\s+/gu, '') : null
+    return outbox.insertAck(trx, {
+      messageRef: input.messageRef, toAddress: input.to, outcome: input.facts.outcome, subject: stripControlChars(text.subject).replace(/\s+/gu, ' '), body: stripControlChars(text.text),
+      inReplyTo: inReplyTo && inReplyTo.length <= 900 ? inReplyTo : null, now: deps.clock().toISOString(),
+    })
   })
 }
