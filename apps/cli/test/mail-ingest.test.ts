@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { openDatabase, sql } from '@crm/db'
 import { createTestPgUrl, describeEachDialect } from '@crm/db/testing'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { crm, tempSqliteUrl } from './run-cli.ts'
@@ -51,6 +52,30 @@ describeEachDialect('crm mail ingest', (dialect) => {
     expect(m.json().messages).toEqual([
       expect.objectContaining({ file: expect.stringMatching(/Sent\.mbox#1$/), outcome: 'logged', kind: 'bcc', contacts: ['CT000002'] }),
       expect.objectContaining({ file: expect.stringMatching(/Sent\.mbox#2$/), outcome: 'logged', kind: 'direct', contacts: ['CT000002'] }),
+    ])
+  })
+
+  it('goes on past a message that breaks something unexpected: it ends invalid with a reference to the log', async () => {
+    // The database refuses one message's entry (a trigger stands in for a bug or data it cannot store).
+    const handle = await openDatabase(db.url)
+    if (dialect === 'sqlite') {
+      await sql`create trigger poison before insert on interaction_log_entries when new.subject = 'Hello' begin select raise(abort, 'poisoned entry'); end`.execute(handle.db)
+    } else {
+      await sql`create function poison() returns trigger language plpgsql as $$ begin if new.subject = 'Hello' then raise exception 'poisoned entry'; end if; return new; end $$`.execute(handle.db)
+      await sql`create trigger poison before insert on interaction_log_entries for each row execute function poison()`.execute(handle.db)
+    }
+    await handle.close()
+    await run('contact', 'add', 'person', 'Stranger', '--email', 'stranger@gmail.com')
+    const folder = join(db.dir, 'mixed')
+    mkdirSync(folder)
+    for (const n of ['gmail-forward-en.eml', 'unmatched.eml', 'direct-inbound.eml']) copyFileSync(join(fixtures, n), join(folder, n))
+    const r = await run('mail', 'ingest', folder, '--json')
+    expect(r.code).toBe(0)
+    const outcomes = r.json().messages.map((m: { file: string; outcome: string; reason: string | null }) => [m.file.split('/').pop(), m.outcome, m.reason])
+    expect(outcomes).toEqual([
+      ['direct-inbound.eml', 'logged', null],
+      ['gmail-forward-en.eml', 'logged', null],
+      ['unmatched.eml', 'invalid', expect.stringMatching(/unexpected error.*ref [0-9a-f]{8}/i)],
     ])
   })
 

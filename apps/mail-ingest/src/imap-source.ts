@@ -98,7 +98,7 @@ async function databaseAnswers(deps: CoreDeps): Promise<boolean> {
  * error is logged with a short reference that the reason repeats. When the database is down (an outage error, or
  * it does not answer) the error propagates instead: the caller reconnects with backoff and no mail is rejected.
  */
-async function ingestOrReject(deps: CoreDeps, settings: IngestSettings, m: { uid: number; source: Buffer; internalDate: string | undefined }, logger: Logger): Promise<IngestOutcome> {
+export async function ingestOrReject(deps: CoreDeps, settings: IngestSettings, m: { uid?: number; file?: string; source: Uint8Array; internalDate: string | undefined }, logger: Logger): Promise<IngestOutcome> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ingestMessage(deps, settings, m.source, m.internalDate)
@@ -107,7 +107,7 @@ async function ingestOrReject(deps: CoreDeps, settings: IngestSettings, m: { uid
       const e = error as Error & { code?: unknown }
       const ref = randomBytes(4).toString('hex')
       // No bodies or addresses: the error's own message, code and place.
-      logger.error({ event: 'mail.ingest_failed', uid: m.uid, attempt, of: MESSAGE_ATTEMPTS, ref, message: e?.message ?? String(error), code: e?.code, stack: e?.stack?.split('\n').slice(1, 6).join(' | ') })
+      logger.error({ event: 'mail.ingest_failed', ...(m.uid !== undefined ? { uid: m.uid } : {}), ...(m.file !== undefined ? { file: m.file } : {}), attempt, of: MESSAGE_ATTEMPTS, ref, message: e?.message ?? String(error), code: e?.code, stack: e?.stack?.split('\n').slice(1, 6).join(' | ') })
       if (attempt >= MESSAGE_ATTEMPTS) {
         return { outcome: 'invalid', kind: null, direction: null, reason: messages.ingest.unexpectedError(ref), contacts: [], interactions: [], externalRef: null, subject: null, unmatched: [] }
       }

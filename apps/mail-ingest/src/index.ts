@@ -4,7 +4,7 @@ export { parseMessage, htmlToText, MalformedMessageError, type ParsedMessage } f
 export { readInlineForward, parseForwardDate, dateHeaderOffset, parseAddressList, type InlineForward } from './inline-forward.ts'
 export { checkAuthenticity, type Authenticity } from './authenticity.ts'
 export { ignoreReason } from './ignore-rules.ts'
-export { connectImap, ensureFolders, ingestMailboxOnce, runImapIngest, folderFor, OUTCOME_FOLDERS, DEFAULT_FOLDERS, INGEST_BATCH_SIZE, type ImapSettings, type OutcomeFolders } from './imap-source.ts'
+export { connectImap, ensureFolders, ingestMailboxOnce, ingestOrReject, runImapIngest, folderFor, OUTCOME_FOLDERS, DEFAULT_FOLDERS, INGEST_BATCH_SIZE, type ImapSettings, type OutcomeFolders } from './imap-source.ts'
 export { readMailIngestConfig, type MailIngestConfig } from './config.ts'
 export { readSenderConfig, readSwitch, type SenderConfig, type SmtpSettings } from './smtp-config.ts'
 export { createSmtpTransport, type SmtpTransport } from './smtp-transport.ts'

@@ -1,6 +1,6 @@
 import { relative } from 'node:path'
 import { DomainError, listOutbox, OUTBOX_STATUSES, sendQueuedEmails, type CommandSpec } from '@crm/core'
-import { createSmtpTransport, ingestMessage, iterateMailPath, MailPathError, readSenderConfig, type IngestSettings } from '@crm/mail-ingest'
+import { createSmtpTransport, ingestOrReject, iterateMailPath, MailPathError, readSenderConfig, type IngestSettings } from '@crm/mail-ingest'
 import { messages } from '../messages.ts'
 
 /**
@@ -35,7 +35,9 @@ export function createMailCommands(settings: IngestSettings, env: NodeJS.Process
           }
           if (next.done) break
           const f = next.value
-          const r = await ingestMessage(ctx.deps, settings, f.raw)
+          // A message that breaks something unexpected ends invalid (with a reference to the log) and the rest go on;
+          // a database that is down stops the run.
+          const r = await ingestOrReject(ctx.deps, settings, { file: f.file, source: f.raw, internalDate: undefined }, ctx.deps.logger)
           results.push({ file: relative(process.cwd(), f.file) || f.file, outcome: r.outcome, kind: r.kind, direction: r.direction, subject: r.subject, contacts: r.contacts, interactions: r.interactions, externalRef: r.externalRef, unmatched: r.unmatched, reason: r.reason })
         }
         const counts: Record<string, number> = {}
