@@ -1,6 +1,6 @@
 import { describeEachDialect } from '@crm/db/testing'
 import { beforeEach, expect, it } from 'vitest'
-import { renderText, runCommand } from '../src/index.ts'
+import { loadSegmentCampaignData, renderText, runCommand } from '../src/index.ts'
 import { countRows, domainError, useCore } from './builders.ts'
 
 describeEachDialect('campaign statistics', (dialect) => {
@@ -81,6 +81,23 @@ describeEachDialect('campaign statistics', (dialect) => {
     expect(await stats()).toMatchObject({ targets: 5, interactions: 6 })
     const rows = await core.database.db.selectFrom('interaction_log_entries').select(['no', 'campaign_target']).where('segment_no', '=', 'SG00001').execute()
     expect(rows.map((r) => r.campaign_target)).toEqual([1, 1, 1])
+  })
+
+  it('counts no planned line whose contact a log would skip: privacy blocked, excluded from segments or erased', async () => {
+    expect(await stats()).toMatchObject({ targets: 3, segmentContacts: 3 })
+    await data('contact edit CT000001 --privacy-blocked yes')
+    expect(await stats()).toMatchObject({ targets: 2 })
+    await data('contact edit CT000002 --exclude-from-segments yes')
+    expect(await stats()).toMatchObject({ targets: 1 })
+    // A response of a contact the segment will not log is not a target's response.
+    await data('campaign respond CP0001 CT000002 "Yes"')
+    expect(await stats()).toMatchObject({ targets: 1, responses: 0, otherResponses: 1, responseRatePct: 0 })
+    const report = (await loadSegmentCampaignData(core.deps)).campaigns.find((c) => c.no === 'CP0001')!
+    expect(report.totals).toMatchObject({ targets: 1, respondents: 0 })
+    expect(report.responsesByWeek.map((w) => w.newRespondents)).toEqual([0])
+    // The log takes the same one contact the statistics counted.
+    expect((await data('segment log SG00001 EMAIL-OUT "Autumn offer"')).logged).toBe(1)
+    expect(await stats()).toMatchObject({ targets: 1 })
   })
 
   it('writes values as opportunities do: grouped thousands, the currency\'s decimals', async () => {

@@ -1,6 +1,7 @@
 import type { CampaignRow, CampaignStatusRow, CampaignTable } from '../schema.ts'
 import type { Insertable } from 'kysely'
 import type { Executor } from './executor.ts'
+import { loggable } from './segments.ts'
 
 export async function insert(db: Executor, row: Insertable<CampaignTable>): Promise<void> {
   await db.insertInto('campaigns').values(row).execute()
@@ -65,7 +66,8 @@ export interface CampaignTotals {
 /**
  * A campaign's statistics in four aggregate queries (targets and respondents, interactions, segment contacts,
  * opportunities) for any list of campaigns. Targets are the contacts logged for the campaign (its live entries
- * marked as targets: segment logs and target templates) plus the contacts of linked segments not logged yet, so canceling an entry or a segment's log takes
+ * marked as targets: segment logs and target templates) plus the contacts of linked segments not logged yet (those a
+ * log would take: not erased, privacy blocked or excluded from segments), so canceling an entry or a segment's log takes
  * them out again; respondents are counted among the targets, so the response rate cannot pass 100 %.
  */
 export async function totals(db: Executor, campaignNos: string[]): Promise<Map<string, CampaignTotals>> {
@@ -74,12 +76,15 @@ export async function totals(db: Executor, campaignNos: string[]): Promise<Map<s
   const blank = (): CampaignTotals => ({ targets: 0, segmentContacts: 0, interactions: 0, respondents: 0, otherRespondents: 0, costMinor: 0, durationMin: 0, opportunities: 0, estimatedMinor: 0, calculatedMinor: 0, wonMinor: 0 })
   for (const no of campaignNos) out.set(no, blank())
   // One row per (campaign, contact) fact: a planned line (target), a live entry (target unless a response).
+  // A planned line counts only while its contact could still be logged (segments.logLines skips the others).
   const facts = db
     .selectFrom('segment_lines as l')
     .innerJoin('segments as s', 's.no', 'l.segment_no')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
     .select((eb) => ['s.campaign_no', 'l.contact_no', eb.val(1).as('target'), eb.val(0).as('response')])
     .where('s.campaign_no', 'in', campaignNos)
     .where((eb) => eb.or([eb('s.logged_at', 'is', null), eb('s.log_canceled_at', 'is not', null)]))
+    .where((eb) => loggable(eb))
     .unionAll(
       db
         .selectFrom('interaction_log_entries')

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { OpportunityStatus } from '../schema.ts'
 import type { Executor } from './executor.ts'
+import { loggable } from './segments.ts'
 
 const OPEN: OpportunityStatus[] = ['not_started', 'in_progress']
 
@@ -472,13 +473,15 @@ export async function listCampaignResponseDays(db: Executor): Promise<CampaignRe
     .groupBy(['campaign_no', day])
     .execute()
   // Respondents count among the targets only, as in the campaign statistics (campaigns.totals): the contacts of
-  // linked segments not logged yet (or whose log was canceled) and the contacts of live target entries.
+  // linked segments not logged yet (or whose log was canceled) that a log would take, and the contacts of live target entries.
   const targets = db
     .selectFrom('segment_lines as l')
     .innerJoin('segments as s', 's.no', 'l.segment_no')
+    .innerJoin('contacts as c', 'c.no', 'l.contact_no')
     .select(['s.campaign_no as campaign_no', 'l.contact_no as contact_no'])
     .where('s.campaign_no', 'is not', null)
     .where((eb) => eb.or([eb('s.logged_at', 'is', null), eb('s.log_canceled_at', 'is not', null)]))
+    .where((eb) => loggable(eb))
     .union(
       db
         .selectFrom('interaction_log_entries')

@@ -449,7 +449,8 @@ export async function reassignContact(db: Executor, fromNo: string, intoNo: stri
  * A line's contact may still be logged: not erased, privacy blocked or excluded from segments since it was added
  * (DOMAIN.md: such contacts never enter a segment, so a log does not reach them either).
  */
-function loggable(eb: ExpressionBuilder<Database & { c: Database['contacts'] }, 'c'>): Expression<SqlBool> {
+/** Whether the contact `c` of a line may be logged (or counted as a planned target): not erased, privacy blocked or excluded from segments. */
+export function loggable(eb: ExpressionBuilder<Database & { c: Database['contacts'] }, 'c'>): Expression<SqlBool> {
   return eb.and([eb('c.erased_at', 'is', null), eb('c.privacy_blocked', '=', 0), eb('c.exclude_from_segments', '=', 0)])
 }
 
