@@ -128,6 +128,23 @@ describe('crm command line', () => {
     expect(list.json().contacts).toEqual([])
   })
 
+  it('refuses log and campaign respond cleanly when CRM_ACTOR is no salesperson, storing nothing', async () => {
+    await run('salesperson', 'add', 'JD', 'Jane Doe')
+    await run('contact', 'add', 'company', 'Hekla Útgerð ehf')
+    await run('campaign', 'new', 'Autumn offer')
+    const as = (...args: string[]) => crm(['--db', db.url, ...args], { CRM_ACTOR: 'zz' })
+    for (const args of [['log', 'CT000001', 'CALL-OUT', 'Hello'], ['campaign', 'respond', 'CP0001', 'CT000001', 'Wants a quote']]) {
+      const r = await as(...args)
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stderr).toContain('You act as salesperson ZZ (CRM_ACTOR), but there is no salesperson ZZ.')
+      expect(r.stderr).not.toMatch(/Something went wrong|FOREIGN KEY/)
+    }
+    expect((await run('interactions', 'CT000001', '--json')).json().interactions).toEqual([])
+    const chosen = await as('log', 'CT000001', 'CALL-OUT', 'Hello', '--salesperson', 'JD', '--json')
+    expect(chosen.code).toBe(0)
+    expect((await run('interactions', 'CT000001', '--json')).json().interactions.map((i: { salespersonCode: string }) => i.salespersonCode)).toEqual(['JD'])
+  })
+
   it('prints errors as JSON with --json', async () => {
     const r = await run('contact', 'show', 'CT000404', '--json')
     expect(r.code).toBe(1)

@@ -24,10 +24,13 @@ import {
   setInteractionCanceled,
   updateOpportunity,
   addSalesperson,
+  createCampaign,
+  createSegment,
+  respondToCampaign,
   parseMoney,
   probabilityOf,
 } from '../src/index.ts'
-import { admin, countRows, domainError, useCore } from './builders.ts'
+import { admin, countRows, domainError, snapshotDatabase, useCore } from './builders.ts'
 
 describe('money', () => {
   it('parses amounts as people type them into minor units', () => {
@@ -138,6 +141,30 @@ describeEachDialect('interactions', (dialect) => {
     expect(await countRows(f.database, 'interaction_log_entries')).toBe(0)
     const series = await runCommand(f.ctx, 'setup series')
     expect(JSON.stringify(series.data)).toContain('"nextNumber":"IL00000001"')
+  })
+
+  it('refuses an actor whose salesperson code is no salesperson, naming CRM_ACTOR, and stores nothing', async () => {
+    const { person } = await heklaAndThora()
+    await addSalesperson(f.deps, admin, { code: 'JD', name: 'Jane Doe' })
+    const campaign = await createCampaign(f.deps, admin, { description: 'Autumn offer' })
+    const ghost = { id: 'cli:zz', salespersonCode: 'zz', isAdmin: true }
+    const before = await snapshotDatabase(f.database)
+    const expected = 'You act as salesperson ZZ (CRM_ACTOR), but there is no salesperson ZZ. Set CRM_ACTOR to your own salesperson code or give one with --salesperson. Salespeople: JD. Example: --salesperson JD'
+    for (const attempt of [
+      () => logInteraction(f.deps, ghost, { contactNo: person, templateCode: 'CALL-OUT', subject: 'Hello' }),
+      () => respondToCampaign(f.deps, ghost, { campaignNo: campaign.no, contactNo: person }),
+      () => createOpportunity(f.deps, ghost, { contactNo: person, description: 'Cod' }),
+      () => createSegment(f.deps, ghost, { description: 'Fishing' }),
+      () => createCampaign(f.deps, ghost, { description: 'Spring' }),
+    ]) {
+      const refused = await domainError(attempt())
+      expect(refused.field).toBe('salesperson')
+      expect(refused.userMessage).toBe(expected)
+    }
+    expect(await snapshotDatabase(f.database)).toEqual(before)
+    // A salesperson given explicitly wins over the actor's code; an unknown one given is named as such.
+    expect((await logInteraction(f.deps, ghost, { contactNo: person, templateCode: 'CALL-OUT', subject: 'Hello', salespersonCode: 'jd' })).interaction.salespersonCode).toBe('JD')
+    expect((await domainError(logInteraction(f.deps, admin, { contactNo: person, templateCode: 'CALL-OUT', subject: 'Hello', salespersonCode: 'QQ' }))).userMessage).toBe('There is no salesperson QQ. Salespeople: JD. Example: --salesperson JD')
   })
 
   it('links an interaction only to an opportunity of the same contact or of its company', async () => {

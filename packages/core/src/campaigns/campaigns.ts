@@ -1,12 +1,13 @@
 // Campaigns: a description, dates, a status from a configurable list, a salesperson and linked segments; the
 // targets are the contacts logged for it (and, until a segment is logged, the contacts of that segment). Responses are interactions with the campaign link and the response
 // flag. Statistics are aggregate SQL over any number of campaigns.
-import { campaigns as campaignQueries, numberSeries, salespeople, segments as segmentQueries, setup as setupQueries, type CampaignRow, type CampaignTotals, type Executor } from '@crm/db'
+import { campaigns as campaignQueries, numberSeries, segments as segmentQueries, setup as setupQueries, type CampaignRow, type CampaignTotals, type Executor } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { parseDate } from '../dates.ts'
 import { toMajor } from '../money.ts'
 import { cleanText } from '../text/normalize.ts'
+import { resolveSalesperson } from '../salespeople/salespeople.ts'
 import { logInteraction } from '../interactions/interactions.ts'
 import { requireSegment } from '../segments/segments.ts'
 
@@ -90,8 +91,7 @@ export async function createCampaign(deps: CoreDeps, actor: Actor, input: Create
     if ([...description].length > 100) throw invalidField('description', `The description is ${[...description].length} characters long; at most 100 are allowed.`)
     const status = await requireStatus(trx, input.status ?? 'PLANNED')
     const { startingDate, endingDate } = dates(input.start, input.end)
-    const salesperson = input.salespersonCode ? key(input.salespersonCode) : (actor.salespersonCode ?? null)
-    if (salesperson && !(await salespeople.find(trx, salesperson))) throw invalidField('salesperson', `There is no salesperson ${salesperson}.`, '--salesperson SG')
+    const salesperson = await resolveSalesperson(trx, actor, input.salespersonCode)
     const no = await numberSeries.takeNext(trx, 'CAMPAIGN', now)
     await campaignQueries.insert(trx, { no, description, status_code: status, starting_date: startingDate, ending_date: endingDate, salesperson_code: salesperson, created_at: now, modified_at: now })
     return toCampaign((await campaignQueries.find(trx, no))!)

@@ -1,9 +1,10 @@
-import { changeLog, contacts, interactions, numberSeries, opportunities, salespeople, segments as segmentQueries, setup as setupQueries, type Channel, type Executor, type InteractionLogEntryRow, type InteractionTemplateRow } from '@crm/db'
+import { changeLog, contacts, interactions, numberSeries, opportunities, segments as segmentQueries, setup as setupQueries, type Channel, type Executor, type InteractionLogEntryRow, type InteractionTemplateRow } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { formatMoney, isCurrencyCode, parseMoney, toMajor } from '../money.ts'
 import { cleanText } from '../text/normalize.ts'
 import { parseDateTime } from '../dates.ts'
+import { resolveSalesperson } from '../salespeople/salespeople.ts'
 
 export const EVALUATIONS = ['very-positive', 'positive', 'neutral', 'negative', 'very-negative'] as const
 export type Evaluation = (typeof EVALUATIONS)[number]
@@ -223,11 +224,7 @@ export async function insertInteraction(trx: Executor, actor: Actor, input: LogI
   if (segmentNo && !(await trx.selectFrom('segments').select('no').where('no', '=', segmentNo).executeTakeFirst())) {
     throw invalidField('segment', `There is no segment ${segmentNo}. See them with: segment list`, '--segment SG00001')
   }
-  let salespersonCode = actor.salespersonCode ?? contact.salesperson_code
-  if (input.salespersonCode) {
-    salespersonCode = input.salespersonCode.trim().toUpperCase()
-    if (!(await salespeople.find(trx, salespersonCode))) throw invalidField('salesperson', `There is no salesperson ${salespersonCode}.`)
-  }
+  const salespersonCode = await resolveSalesperson(trx, actor, input.salespersonCode, contact.salesperson_code)
   if (!isCurrencyCode(currency)) throw new DomainError('BAD_SETUP', `The setup currency ${currency} is not a currency code.`)
   // A response template only makes a response where there is a campaign to answer.
   const response = campaignNo && (input.campaignResponse || template.campaign_response) ? 1 : 0

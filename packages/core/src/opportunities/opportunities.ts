@@ -16,6 +16,7 @@ import { daysBetween, parseDate } from '../dates.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { parseMoney, toMajor } from '../money.ts'
 import { cleanText } from '../text/normalize.ts'
+import { resolveSalesperson } from '../salespeople/salespeople.ts'
 
 export const PRIORITIES = ['low', 'normal', 'high'] as const
 export type Priority = (typeof PRIORITIES)[number]
@@ -214,8 +215,7 @@ export async function createOpportunity(deps: CoreDeps, actor: Actor, input: Cre
     const { cycle, stages } = await requireCycle(trx, cycleCode)
     if (cycle.blocked) throw invalidField('cycle', `Sales cycle ${cycle.code} is blocked.`)
     if (stages.length === 0) throw invalidField('cycle', `Sales cycle ${cycle.code} has no stages yet.`)
-    const salesperson = input.salespersonCode?.trim().toUpperCase() ?? actor.salespersonCode ?? contact.salesperson_code ?? null
-    if (salesperson && !(await salespeople.find(trx, salesperson))) throw invalidField('salesperson', `There is no salesperson ${salesperson}.`)
+    const salesperson = await resolveSalesperson(trx, actor, input.salespersonCode, contact.salesperson_code)
     const estimated = input.estimatedValue !== undefined ? parseMoney(input.estimatedValue, setup.currency_code, 'value') : 0
     if (estimated < 0) throw invalidField('value', 'The estimated value cannot be negative.', '--value 10000')
     const closeDate = input.estimatedCloseDate ? parseDate(input.estimatedCloseDate, 'close-date') : null

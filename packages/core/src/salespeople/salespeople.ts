@@ -1,4 +1,4 @@
-import { changeLog, salespeople, type SalespersonRow } from '@crm/db'
+import { changeLog, salespeople, type Executor, type SalespersonRow } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { cleanText, isEmail, normalizeEmail } from '../text/normalize.ts'
@@ -98,4 +98,26 @@ export async function findSalespersonFor(deps: CoreDeps, who: { slackUserId?: st
     if (row) return toSalesperson(row)
   }
   return undefined
+}
+
+/**
+ * The salesperson a new record gets: the one given, else the acting user's own code (CRM_ACTOR on the command
+ * line), else the fallback (e.g. the contact's). A code given or taken from the actor must be a salesperson; the
+ * error says where an unknown code came from and lists the salespeople there are.
+ */
+export async function resolveSalesperson(db: Executor, actor: Actor, given: string | undefined, fallback: string | null = null): Promise<string | null> {
+  const explicit = given?.trim() ? given.trim().toUpperCase() : undefined
+  const own = actor.salespersonCode?.trim() ? actor.salespersonCode.trim().toUpperCase() : undefined
+  const code = explicit ?? own
+  if (!code) return fallback
+  if (await salespeople.find(db, code)) return code
+  const known = (await salespeople.list(db)).map((s) => s.code)
+  const listed = `Salespeople: ${known.join(', ') || '(none yet; add one with: salesperson add JD "Jane Doe")'}.`
+  const example = `--salesperson ${known[0] ?? 'JD'}`
+  if (explicit) throw invalidField('salesperson', `There is no salesperson ${code}. ${listed}`, example)
+  throw invalidField(
+    'salesperson',
+    `You act as salesperson ${code} (CRM_ACTOR), but there is no salesperson ${code}. Set CRM_ACTOR to your own salesperson code or give one with --salesperson. ${listed}`,
+    example,
+  )
 }

@@ -1,12 +1,13 @@
 // Segments: lists of contacts built by recorded steps (add, remove, refine, one contact in or out), undone step
 // by step, saved as criteria and reapplied, and logged as one interaction per line. Every step is a handful of
 // set-based statements in one transaction, whatever the size of the segment.
-import { contacts, interactions, numberSeries, salespeople, segments as segmentQueries, setup as setupQueries, type Executor, type SegmentRow, type SegmentStepRow, type UnloggableReason } from '@crm/db'
+import { contacts, interactions, numberSeries, segments as segmentQueries, setup as setupQueries, type Executor, type SegmentRow, type SegmentStepRow, type UnloggableReason } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError, invalidField } from '../errors.ts'
 import { parseDateTime } from '../dates.ts'
 import { cleanMultilineText, cleanText } from '../text/normalize.ts'
 import { parseLanguageCode } from '../contacts/fields.ts'
+import { resolveSalesperson } from '../salespeople/salespeople.ts'
 import { parseSegmentFilter } from './filter.ts'
 import { joinWords, tokenize } from '../commands/tokenize.ts'
 
@@ -115,8 +116,7 @@ export async function createSegment(deps: CoreDeps, actor: Actor, input: CreateS
     const description = cleanText(input.description)
     if (!description) throw invalidField('description', 'Describe the segment.', 'segment new "Fishing companies in Iceland"')
     if ([...description].length > 100) throw invalidField('description', `The description is ${[...description].length} characters long; at most 100 are allowed.`)
-    const salesperson = input.salespersonCode ? key(input.salespersonCode) : (actor.salespersonCode ?? null)
-    if (salesperson && !(await salespeople.find(trx, salesperson))) throw invalidField('salesperson', `There is no salesperson ${salesperson}.`, '--salesperson SG')
+    const salesperson = await resolveSalesperson(trx, actor, input.salespersonCode)
     const campaignNo = input.campaignNo ? key(input.campaignNo) : null
     if (campaignNo && !(await trx.selectFrom('campaigns').select('no').where('no', '=', campaignNo).executeTakeFirst())) {
       throw invalidField('campaign', `There is no campaign ${campaignNo}.`, 'campaign list')
