@@ -98,11 +98,14 @@ describe('every command family through signed /crm requests', () => {
     expect(await say('contact merge CT000003 CT000001')).not.toMatch(/:warning:/)
     expect(await say('contact history CT000001')).toMatch(/\w/)
     expect(await say('contact export CT000002')).toContain('thora@hekla.is')
+    // An open opportunity holds the erasure back until it is closed.
+    expect(await say('contact erase CT000002')).toMatch(/open opportunity \(OP000001\).*opp close OP000001 lost/)
+    expect(await say('opp close OP000001 lost TIMING --note "Erasure request"')).not.toMatch(/:warning:/)
     expect(await say('contact erase CT000002')).toMatch(/--confirm CT000002/)
     expect(await say('contact erase CT000002 --confirm CT000002')).not.toMatch(/:warning:/)
     expect(await bot.database.db.selectFrom('contacts').select(['no', 'name']).where('no', '=', 'CT000002').executeTakeFirst()).not.toMatchObject({ name: 'Þóra Guðmundsdóttir' })
     expect(out.length).toBeGreaterThan(60)
-    expect(out.filter((o) => o.includes(':warning:')).map((o) => o.split('\n')[0])).toEqual(['> contact add company "Hekla Utgerd EHF" --website hekla.is', '> opp close OP000001 lost WON-QUALITY', '> opp next OP000001'])
+    expect(out.filter((o) => o.includes(':warning:')).map((o) => o.split('\n')[0])).toEqual(['> contact add company "Hekla Utgerd EHF" --website hekla.is', '> opp close OP000001 lost WON-QUALITY', '> opp next OP000001', '> contact erase CT000002'])
   })
 
   it('answers a segment log with the contacts it skipped', async () => {

@@ -1,7 +1,7 @@
 import { describeEachDialect } from '@crm/db/testing'
 import { beforeEach, expect, it } from 'vitest'
 import { runCommand } from '../src/index.ts'
-import { useCore } from './builders.ts'
+import { domainError, snapshotDatabase, useCore } from './builders.ts'
 
 describeEachDialect('data held about a contact: export and erasure', (dialect) => {
   const core = useCore(dialect)
@@ -28,12 +28,28 @@ describeEachDialect('data held about a contact: export and erasure', (dialect) =
     expect(exported.held.emails).toEqual([expect.objectContaining({ to_address: 'thora@hekla.is', subject: 'Offer for Þóra', status: 'queued' })])
   })
 
+  it('refuses to erase a contact with open opportunities, naming them, until they are closed', async () => {
+    const before = await snapshotDatabase(core.database)
+    for (const line of ['contact erase CT000002', 'contact erase CT000002 --confirm CT000002']) {
+      const refused = await domainError(runCommand(core.ctx, line))
+      expect(refused.code).toBe('CONTACT_HAS_OPEN_OPPORTUNITIES')
+      expect(refused.userMessage).toBe('CT000002 still has 1 open opportunity (OP000001); an erased contact\'s opportunities would stay in the pipeline and forecast. Close them first, e.g.: opp close OP000001 lost COMPETITOR')
+    }
+    expect(await snapshotDatabase(core.database)).toEqual(before)
+    expect((await data('opp forecast')).lines).toHaveLength(1)
+    await data('opp close OP000001 lost PRICE')
+    expect((await data('contact erase CT000002 --confirm CT000002')).erased).toBe(true)
+    expect((await data('opp forecast')).lines).toEqual([])
+    expect((await data('contact show CT000002')).facts).toMatchObject({ openOpportunityCount: 0 })
+  })
+
   it('erases the address and subject of the contact\'s emails too, and withdraws those not sent', async () => {
+    await data('opp close OP000001 lost PRICE --note "Þóra went elsewhere"')
     await data('contact erase CT000002 --confirm CT000002')
     const outbox = await core.database.db.selectFrom('email_outbox').select(['to_address', 'subject', 'body', 'status']).execute()
     expect(outbox).toEqual([{ to_address: '(erased)', subject: '(erased)', body: null, status: 'failed' }])
     expect(JSON.stringify(await data('contact export CT000002'))).not.toMatch(/Þóra|thora|898/i)
     // Counts survive as anonymous aggregates.
-    expect((await data('contact show CT000002')).facts).toMatchObject({ interactionCount: 2, openOpportunityCount: 1 })
+    expect((await data('contact show CT000002')).facts).toMatchObject({ interactionCount: 2, openOpportunityCount: 0 })
   })
 })

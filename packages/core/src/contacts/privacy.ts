@@ -1,4 +1,4 @@
-import { changeLog, contactData, contacts, interactions, mailReview, type ContactUpdate } from '@crm/db'
+import { changeLog, contactData, contacts, interactions, mailReview, opportunities, type ContactUpdate, type Executor } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import { getContactDetails, getContactHistory } from './read.ts'
@@ -34,10 +34,28 @@ export async function exportContactData(deps: CoreDeps, no: string): Promise<Con
   return { exportedAt: deps.clock().toISOString(), contact, history: await getContactHistory(deps, contact.contact.no), held }
 }
 
+/**
+ * An erased contact must not leave open opportunities behind: nameless, they would still count in the pipeline
+ * and the forecast with nobody to follow them up. The user closes them first (won or lost), which keeps the
+ * anonymous statistics honest.
+ */
+async function refuseOpenOpportunities(db: Executor, contactNo: string): Promise<void> {
+  const open = await db.selectFrom('opportunities').select('no').where('contact_no', '=', contactNo).where('status', 'in', ['not_started', 'in_progress']).orderBy('no').execute()
+  if (!open.length) return
+  const lost = (await opportunities.listCloseCodes(db, 'lost'))[0]?.code ?? 'PRICE'
+  const listed = `${open.slice(0, 5).map((o) => o.no).join(', ')}${open.length > 5 ? ', ...' : ''}`
+  throw new DomainError(
+    'CONTACT_HAS_OPEN_OPPORTUNITIES',
+    `${contactNo} still has ${open.length} open opportunit${open.length === 1 ? 'y' : 'ies'} (${listed}); an erased contact's opportunities would stay in the pipeline and forecast. Close them first, e.g.: opp close ${open[0]!.no} lost ${lost}`,
+    { field: 'no' },
+  )
+}
+
 /** What an erasure would remove; shown before the user confirms. */
 export async function previewErasure(deps: CoreDeps, no: string) {
   const details = await getContactDetails(deps, no)
   if (details.contact.erasedAt) throw new DomainError('CONTACT_ERASED', `${details.contact.no} was already erased.`)
+  await refuseOpenOpportunities(deps.database.db, details.contact.no)
   return details
 }
 
@@ -61,6 +79,7 @@ export async function eraseContact(deps: CoreDeps, actor: Actor, no: string, con
         throw new DomainError('COMPANY_HAS_PERSONS', `${row.no} still has ${persons.length} person(s) (${persons.slice(0, 3).map((p) => p.no).join(', ')}${persons.length > 3 ? ', ...' : ''}); erase or unlink them first.`)
       }
     }
+    await refuseOpenOpportunities(trx, row.no)
     const anonymous = `Erased contact ${row.no}`
     const patch: ContactUpdate = {
       name: anonymous, name_folded: anonymous.toLowerCase(), first_name: null, middle_name: null, surname: null, initials: null,
