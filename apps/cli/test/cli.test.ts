@@ -86,6 +86,23 @@ describe('crm command line', () => {
     expect(text.stdout.trim()).toBe('Logged 1 CALL-OUT interaction(s) for segment SG00002; skipped 2 line(s) whose contact may no longer be in a segment: CT000002 (excluded from segments), CT000003 (privacy blocked).')
   })
 
+  it('says which contacts an email segment log skipped for want of an address, in text and JSON', async () => {
+    await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--country', 'IS', '--email', 'info@hekla.is')
+    await run('contact', 'add', 'company', 'Brim hf', '--country', 'IS')
+    for (const no of ['SG00001', 'SG00002']) {
+      await run('segment', 'new', `Iceland ${no}`)
+      await run('segment', 'add', no, 'country=IS')
+    }
+    const json = await run('segment', 'log', 'SG00001', 'EMAIL-OUT', 'Offer', '--json')
+    expect(json.code).toBe(0)
+    expect(json.json()).toMatchObject({ logged: 1, queued: 1, skipped: 1, skippedContacts: [{ no: 'CT000002', reason: 'no-email-address', lines: 1 }] })
+    const text = await run('segment', 'log', 'SG00002', 'EMAIL-OUT', 'Autumn offer')
+    expect(text.code).toBe(0)
+    expect(text.stdout.trim()).toBe(
+      'Logged 1 EMAIL-OUT interaction(s) for segment SG00002; 1 email(s) queued for sending; skipped 1 email line(s) whose contact has no email address: CT000002 (no entry, no mail); log them another way, e.g. log CT000002 LETTER "Autumn offer".',
+    )
+  })
+
   it('warns about a duplicate on create and merges it from the shell', async () => {
     await run('contact', 'add', 'company', 'Hekla Útgerð ehf', '--website', 'hekla.is')
     await run('contact', 'add', 'person', 'Þóra Guðmundsdóttir', '--company', 'CT000001')

@@ -8,6 +8,7 @@ import {
   createSegment,
   linkSegmentToCampaign,
   logSegment,
+  updateContact,
   removeFromSegment,
   respondToCampaign,
   setCampaignStatus,
@@ -25,10 +26,10 @@ import { HOSTILE_NAMES } from './report-fixture.ts'
  * 80.00), Mary 6,000 won. SG00002 (Tokyo company) for CP0002 PLANNED, not logged. SG00003 empty, no campaign.
  */
 export async function seedCampaignData(deps: CoreDeps, actor: Actor, thoraNo: string, tokyoNo: string) {
-  const grandi = (await createContact(deps, actor, { type: 'company', name: 'Grandi hf', countryCode: 'IS', industryGroups: ['FISHING'], businessRelations: ['CUST'] })).contact.no
-  const jon = (await createContact(deps, actor, { type: 'person', name: 'Jón Jónsson', companyNo: grandi })).contact.no
-  const northSea = (await createContact(deps, actor, { type: 'company', name: 'North Sea Ltd', countryCode: 'GB', industryGroups: ['FISHING', 'WHOLESALE'], businessRelations: ['PROSPECT'] })).contact.no
-  const mary = (await createContact(deps, actor, { type: 'person', name: 'Mary Smith', companyNo: northSea })).contact.no
+  const grandi = (await createContact(deps, actor, { type: 'company', name: 'Grandi hf', countryCode: 'IS', email: 'info@grandi.is', industryGroups: ['FISHING'], businessRelations: ['CUST'] })).contact.no
+  const jon = (await createContact(deps, actor, { type: 'person', name: 'Jón Jónsson', companyNo: grandi, email: 'jon@grandi.is' })).contact.no
+  const northSea = (await createContact(deps, actor, { type: 'company', name: 'North Sea Ltd', countryCode: 'GB', email: 'sales@northsea.example', industryGroups: ['FISHING', 'WHOLESALE'], businessRelations: ['PROSPECT'] })).contact.no
+  const mary = (await createContact(deps, actor, { type: 'person', name: 'Mary Smith', companyNo: northSea, email: 'mary@northsea.example' })).contact.no
 
   const fishing = await createSegment(deps, actor, { description: HOSTILE_NAMES[1], salespersonCode: 'AA' })
   await addToSegment(deps, actor, { no: fishing.no, terms: ['industry=FISHING'] })
@@ -38,6 +39,8 @@ export async function seedCampaignData(deps: CoreDeps, actor: Actor, thoraNo: st
   const cp1 = await createCampaign(deps, actor, { description: HOSTILE_NAMES[0], start: '2026-11-01', end: '2026-12-31', salespersonCode: 'AA' })
   await linkSegmentToCampaign(deps, actor, { campaignNo: cp1.no, segmentNo: fishing.no })
   await setCampaignStatus(deps, actor, { no: cp1.no, status: 'ACTIVE' })
+  // Every contact of the segment has an address, so the email log takes all five (one without would be skipped).
+  await updateContact(deps, actor, { no: thoraNo, email: 'thora@hekla.is' })
   await logSegment(deps, actor, { no: fishing.no, templateCode: 'EMAIL-OUT', subject: 'Winter offer', date: '2026-11-02' })
   await respondToCampaign(deps, actor, { campaignNo: cp1.no, contactNo: jon, date: '2026-11-05' })
   await respondToCampaign(deps, actor, { campaignNo: cp1.no, contactNo: mary, date: '2026-11-05' })

@@ -180,6 +180,8 @@ describeEachDialect('every command', (dialect) => {
     expect((await data('segment remove SG00001 --contact CT000002')).step.removed).toBe(1)
     for (let i = 0; i < 3; i++) await run('segment undo SG00001')
     expect(nos((await data('segment contacts SG00001')).contacts)).toEqual(['CT000001', 'CT000002', 'CT000003'])
+    // Hekla has no email address: its line is a letter (an email line would be skipped).
+    await run('segment line SG00001 CT000001 --template LETTER')
     const logged = await data('segment log SG00001 EMAIL-OUT "Autumn offer" --date "2026-11-19 09:30" --follow-up')
     expect(logged).toMatchObject({ logged: 3, queued: 2, followUp: { no: 'SG00004', lines: 3, followUpOf: 'SG00001', campaignNo: 'CP0001' } })
     const entries = await core.database.db.selectFrom('interaction_log_entries').select(['occurred_at']).where('segment_no', '=', 'SG00001').execute()
@@ -198,6 +200,7 @@ describeEachDialect('every command', (dialect) => {
     const linked = await data('campaign link-segment CP0002 SG00002')
     expect(linked.segments.map((s: { no: string }) => s.no)).toEqual(['SG00002'])
     expect((await domainError(run('campaign link-segment CP0002 SG00001'))).code).toBe('SEGMENT_IN_OTHER_CAMPAIGN')
+    await run('contact edit CT000001 --email info@hekla.is')
     await run('segment log SG00001 EMAIL-OUT "Autumn offer"')
     await run('campaign respond CP0001 CT000002 "Wants a quote" --template CALL-IN --date 2026-11-20')
     await run('opp new CT000002 "Quote" --value 2500 --campaign CP0001')

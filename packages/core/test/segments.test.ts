@@ -27,6 +27,7 @@ import { admin, countRows, domainError, useCore, NOW } from './builders.ts'
 
 describeEachDialect('segments', (dialect) => {
   const core = useCore(dialect)
+  const data = async (view: Promise<{ data?: unknown }>) => (await view).data as any
   const names = async (no: string) => (await listSegmentContacts(core.deps, no, { limit: 100 })).contacts.map((c) => c.name).sort()
 
   beforeEach(async () => {
@@ -136,6 +137,38 @@ describeEachDialect('segments', (dialect) => {
     expect(empty.code).toBe('SEGMENT_EMPTY')
     expect(empty.userMessage).toBe('Segment SG00002 has no contacts that can be logged (CT000002 (excluded from segments)); add some first: segment add SG00002 country=IS')
     expect(await countRows(core.database, 'interaction_log_entries')).toBe(1)
+  })
+
+  it('logs no "Email sent" entry for a contact without an email address: skipped, named, with a way to log it', async () => {
+    const run = (line: string) => runCommand(core.ctx, line)
+    await run('campaign new "Autumn offer" --start 2026-11-01 --end 2026-12-31')
+    await run('segment new "Iceland" --campaign CP0001')
+    await run('segment add SG00001 country=IS type=company')
+    // Norsk Fisk has no address either, but its line is a letter.
+    await run('segment add SG00001 --contact CT000003')
+    await run('segment line SG00001 CT000003 --template LETTER')
+    const view = await run('segment log SG00001 EMAIL-OUT "Autumn offer"')
+    expect(view.data).toMatchObject({ logged: 3, queued: 2, skipped: 1, skippedContacts: [{ no: 'CT000004', reason: 'no-email-address', lines: 1 }] })
+    expect(renderText(view)).toBe(
+      'Logged 3 EMAIL-OUT interaction(s) for segment SG00001; 2 email(s) queued for sending; skipped 1 email line(s) whose contact has no email address: CT000004 (no entry, no mail); ' +
+        'log them another way, e.g. log CT000004 LETTER "Autumn offer" --campaign CP0001 --target.',
+    )
+    const entries = await core.database.db.selectFrom('interaction_log_entries').select(['no', 'contact_no', 'template_code']).orderBy('no').execute()
+    expect(entries).toEqual([
+      { no: 'IL00000001', contact_no: 'CT000001', template_code: 'EMAIL-OUT' },
+      { no: 'IL00000002', contact_no: 'CT000002', template_code: 'EMAIL-OUT' },
+      { no: 'IL00000003', contact_no: 'CT000003', template_code: 'LETTER' },
+    ])
+    // The block of numbers was as large as the entries: the series goes on without a gap.
+    expect((await data(run('log CT000004 LETTER "Autumn offer" --campaign CP0001 --target'))).no).toBe('IL00000004')
+    expect(await countRows(core.database, 'email_outbox')).toBe(2)
+
+    await run('segment new "Only Bónus"')
+    await run('segment add SG00002 --contact CT000004')
+    const empty = await domainError(run('segment log SG00002 EMAIL-OUT "Offer"'))
+    expect(empty.code).toBe('SEGMENT_EMPTY')
+    expect(empty.userMessage).toContain('(CT000004 (no email address))')
+    expect((await data(run('segment log SG00002 CALL-OUT "Called"'))).logged).toBe(1)
   })
 
   it('reports no skipped lines when every contact is logged', async () => {

@@ -38,6 +38,7 @@ import {
   type CampaignStatistics,
 } from '../campaigns/campaigns.ts'
 import type { CommandContext, CommandSpec, ParsedInput } from './spec.ts'
+import { joinWords } from './tokenize.ts'
 import { messageView, type ResultView } from './views.ts'
 
 const str = (input: ParsedInput, name: string) => input.options[name] as string | undefined
@@ -306,7 +307,14 @@ export const segmentCommands: CommandSpec[] = [
       const parts = [`Logged ${r.logged} ${r.templateCode} interaction(s) for segment ${r.segment.no}`]
       if (r.queued) parts.push(`${r.queued} email(s) queued for sending`)
       if (r.followUp) parts.push(`follow-up segment ${r.followUp.no} with ${r.followUp.lines} contact(s)`)
-      if (r.skipped) parts.push(`skipped ${r.skipped} line(s) whose contact may no longer be in a segment: ${skippedText(r.skippedContacts)}`)
+      const gone = r.skippedContacts.filter((c) => c.reason !== 'no-email-address')
+      const unaddressed = r.skippedContacts.filter((c) => c.reason === 'no-email-address')
+      const count = (contacts: typeof gone) => contacts.reduce((n, c) => n + c.lines, 0)
+      if (gone.length) parts.push(`skipped ${count(gone)} line(s) whose contact may no longer be in a segment: ${skippedText(gone)}`)
+      if (unaddressed.length) {
+        const campaign = r.segment.campaignNo ? ` --campaign ${r.segment.campaignNo} --target` : ''
+        parts.push(`skipped ${count(unaddressed)} email line(s) whose contact has no email address: ${skippedText(unaddressed, false)} (no entry, no mail); log them another way, e.g. log ${unaddressed[0]!.no} LETTER ${joinWords([r.subject])}${campaign}`)
+      }
       return messageView(parts.join('; ') + '.', r)
     },
   },

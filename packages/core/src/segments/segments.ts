@@ -308,9 +308,11 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
     const subject = input.subject === undefined ? (segment.subject ?? segment.description) : checkSubject(input.subject, 'subject', `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
     if (!subject) throw invalidField('subject', 'Give the subject of what was sent or said.', `segment log ${segment.no} EMAIL-OUT "Autumn offer"`)
     // Contacts erased, privacy blocked or excluded from segments since they were added are skipped (and take no
-    // number); the result says which, so nobody wonders why a contact got no entry.
-    const lines = await segmentQueries.countLoggableLines(trx, segment.no)
-    const skipped = (await segmentQueries.listUnloggableContacts(trx, segment.no)).map((r) => ({ no: r.contact_no, reason: r.reason, lines: r.lines }))
+    // number), and so are email lines of contacts without an address (no mail can be queued, so no "Email sent"
+    // entry); the result says which, so nobody wonders why a contact got no entry.
+    const lines = await segmentQueries.countLoggableLines(trx, segment.no, template.code)
+    const unaddressed = (await segmentQueries.listUnaddressedContacts(trx, segment.no, template.code)).map((r): SkippedContact => ({ no: r.contact_no, reason: 'no-email-address', lines: r.lines }))
+    const skipped = [...(await segmentQueries.listUnloggableContacts(trx, segment.no)).map((r): SkippedContact => ({ no: r.contact_no, reason: r.reason, lines: r.lines })), ...unaddressed].sort((a, b) => (a.no < b.no ? -1 : a.no > b.no ? 1 : 0))
     if (lines === 0) {
       const why = skipped.length ? ` (${skippedText(skipped)})` : ''
       throw new DomainError('SEGMENT_EMPTY', `Segment ${segment.no} has no contacts that can be logged${why}; add some first: segment add ${segment.no} country=IS`, { field: 'segment' })
@@ -345,6 +347,7 @@ export async function logSegment(deps: CoreDeps, actor: Actor, input: LogSegment
       logged: result.logged,
       queued: result.queued,
       templateCode: template.code,
+      subject,
       followUp,
       skipped: skipped.reduce((n, c) => n + c.lines, 0),
       skippedContacts: skipped,
@@ -359,11 +362,11 @@ export interface SkippedContact {
   lines: number
 }
 
-const REASON_TEXT: Record<UnloggableReason, string> = { erased: 'erased', 'privacy-blocked': 'privacy blocked', 'excluded-from-segments': 'excluded from segments' }
+const REASON_TEXT: Record<UnloggableReason, string> = { erased: 'erased', 'privacy-blocked': 'privacy blocked', 'excluded-from-segments': 'excluded from segments', 'no-email-address': 'no email address' }
 
 /** The contacts a segment log skipped, for a message: "CT000004 (privacy blocked), CT000005 (excluded from segments)", at most 20. */
-export function skippedText(contacts: SkippedContact[]): string {
-  const shown = contacts.slice(0, 20).map((c) => `${c.no} (${REASON_TEXT[c.reason]})`)
+export function skippedText(contacts: SkippedContact[], withReason = true): string {
+  const shown = contacts.slice(0, 20).map((c) => (withReason ? `${c.no} (${REASON_TEXT[c.reason]})` : c.no))
   return shown.join(', ') + (contacts.length > 20 ? ` and ${contacts.length - 20} more` : '')
 }
 

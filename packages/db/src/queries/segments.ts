@@ -348,7 +348,8 @@ export async function logLines(
           'v.language_code',
         ])
         .where('l.segment_no', '=', input.segmentNo)
-        .where((eb) => loggable(eb)),
+        .where((eb) => loggable(eb))
+        .where((eb) => addressed(eb)),
     )
     .executeTakeFirstOrThrow()
   // Counted from the statement itself: entries of an earlier, canceled log of the segment may share `now`.
@@ -454,19 +455,49 @@ export function loggable(eb: ExpressionBuilder<Database & { c: Database['contact
   return eb.and([eb('c.erased_at', 'is', null), eb('c.privacy_blocked', '=', 0), eb('c.exclude_from_segments', '=', 0)])
 }
 
-/** Lines whose contact may still be logged (not erased, privacy blocked or excluded from segments since it was added). */
-export async function countLoggableLines(db: Executor, segmentNo: string): Promise<number> {
-  const row = await db
+/**
+ * Whether line `l` of contact `c`, logged with template `t`, can be: an email entry only where the contact has an
+ * address (an "Email sent" entry for a mail never queued would be false).
+ */
+function addressed(eb: ExpressionBuilder<Database & { c: Database['contacts']; t: Database['interaction_templates'] }, 'c' | 't'>): Expression<SqlBool> {
+  return eb.or([eb('t.channel', '!=', 'email'), eb.and([eb('c.email', 'is not', null), eb('c.email', '!=', '')])])
+}
+
+/** The template a line is logged with: its own, else the segment's (`templateCode`). */
+function lineTemplate(db: Executor, segmentNo: string, templateCode: string) {
+  return db
     .selectFrom('segment_lines as l')
     .innerJoin('contacts as c', 'c.no', 'l.contact_no')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .innerJoin('interaction_templates as t', (join) => join.on((eb) => eb('t.code', '=', eb.fn.coalesce('l.template_code', eb.val(templateCode)))))
     .where('l.segment_no', '=', segmentNo)
+}
+
+/**
+ * Lines a log with the template (`templateCode`, a line's own template first) takes: the contact may still be
+ * logged (not erased, privacy blocked or excluded from segments since it was added) and, for an email, has an address.
+ */
+export async function countLoggableLines(db: Executor, segmentNo: string, templateCode: string): Promise<number> {
+  const row = await lineTemplate(db, segmentNo, templateCode)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .where((eb) => loggable(eb))
+    .where((eb) => addressed(eb))
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
 
-export type UnloggableReason = 'erased' | 'privacy-blocked' | 'excluded-from-segments'
+/** Contacts a log with the template would skip for want of an email address (their lines are emails), in number order. */
+export async function listUnaddressedContacts(db: Executor, segmentNo: string, templateCode: string): Promise<Array<{ contact_no: string; lines: number }>> {
+  const rows = await lineTemplate(db, segmentNo, templateCode)
+    .select((eb) => ['c.no as contact_no', eb.fn.countAll<number>().as('lines')])
+    .where((eb) => loggable(eb))
+    .where((eb) => falsity(addressed(eb)))
+    .groupBy('c.no')
+    .orderBy('c.no')
+    .execute()
+  return rows.map((r) => ({ contact_no: r.contact_no, lines: Number(r.lines) }))
+}
+
+export type UnloggableReason = 'erased' | 'privacy-blocked' | 'excluded-from-segments' | 'no-email-address'
 
 /**
  * The contacts of a segment's lines that a log skips, in number order, each with why (erased before privacy
