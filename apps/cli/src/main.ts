@@ -48,8 +48,9 @@ export function extractGlobalFlags(argv: string[]): GlobalFlags {
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let flags: GlobalFlags = { json: argv.includes('--json'), db: undefined, words: argv }
   let database: CrmDatabase | undefined
-  const fail = (code: string, message: string, field?: string) => {
-    if (flags.json) io.stdout.write(JSON.stringify({ error: { code, message, ...(field ? { field } : {}) } }, null, 2) + '\n')
+  // --json keeps what the error says in detail (e.g. an import's problems by line: details.errors).
+  const fail = (code: string, message: string, field?: string, details?: Record<string, unknown>) => {
+    if (flags.json) io.stdout.write(JSON.stringify({ error: { code, message, ...(field ? { field } : {}), ...(details ? { details } : {}) } }, null, 2) + '\n')
     else io.stderr.write(`${messages.errorPrefix} ${message}\n`)
     return 1
   }
@@ -79,7 +80,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write((flags.json ? JSON.stringify(view.data, null, 2) : renderText(view)) + '\n')
     return 0
   } catch (error) {
-    if (isDomainError(error)) return fail(error.code, error.userMessage, error.field)
+    if (isDomainError(error)) return fail(error.code, error.userMessage, error.field, error.details)
     if (error instanceof DatabaseUrlError) return fail('BAD_DATABASE_URL', error.message)
     const ref = randomBytes(4).toString('hex')
     io.stderr.write(`${messages.unexpected(ref)}\n`)

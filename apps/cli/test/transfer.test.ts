@@ -131,6 +131,8 @@ describe('crm import contacts', () => {
     const error = JSON.parse(bad.stdout).error
     expect(error.code).toBe('IMPORT_INVALID')
     expect(error.message).toContain('line 2, email: "anna@" is not an email address.')
+    // Every problem by line, field and reason, for a program to show against the file.
+    expect(error.details.errors).toEqual([{ line: 2, field: 'email', reason: '"anna@" is not an email address.' }])
     const exported = JSON.parse((await crm(['export', 'contacts', '--json'])).stdout)
     expect(exported).toMatchObject({ format: 'csv', count: 3 })
     expect(exported.content.split('\r\n')[1]).toBe('company,"Hekla Útgerð, ehf",,,,,,Laugavegur 1 bakhús,,,Reykjavík,,IS,,,info@hekla.is,,,,,,CUST|PROSPECT,,,,no,no,,')
