@@ -9,6 +9,7 @@ import {
   linkContactToCompany,
   searchContacts,
   updateContact,
+  type Contact,
 } from '../src/index.ts'
 import { admin, domainError, snapshotCounts, useCore } from './builders.ts'
 
@@ -39,6 +40,22 @@ describeEachDialect('contacts', (dialect) => {
       expect(company.contact.salespersonCode).toBe('JD')
       expect(company.salespersonName).toBe('Jane Doe')
       expect(company.persons.map((p) => p.no)).toEqual(['CT000002'])
+    })
+
+    it('gives a person linked later the fields a person added with the company inherits, keeping its own', async () => {
+      await updateContact(core.deps, admin, { no: 'CT000001', languageCode: 'is' })
+      const created = (await createContact(core.deps, admin, { type: 'person', name: 'Þóra Guðmundsdóttir', companyNo: 'CT000001' })).contact
+      const loose = (await createContact(core.deps, admin, { type: 'person', name: 'Jón Jónsson' })).contact
+      const own = (await createContact(core.deps, admin, { type: 'person', name: 'Anna Jónsdóttir', phone: '+354 898 7654', countryCode: 'NO', languageCode: 'nb' })).contact
+      const inherited = (c: Contact) => ({ address: c.address, postCode: c.postCode, city: c.city, countryCode: c.countryCode, phone: c.phone, salespersonCode: c.salespersonCode, languageCode: c.languageCode, inheritsCompanyAddress: c.inheritsCompanyAddress })
+      const linked = await linkContactToCompany(core.deps, admin, loose.no, 'CT000001')
+      expect(inherited(linked)).toEqual(inherited(created))
+      expect(linked).toMatchObject({ phone: '+354 555 1234', salespersonCode: 'JD', countryCode: 'IS', languageCode: created.languageCode })
+      expect(created.languageCode).not.toBeNull()
+      expect(await find('5551234')).toEqual(expect.arrayContaining(['Jón Jónsson', 'Þóra Guðmundsdóttir']))
+      // What the person has stays; only its empty fields take the company's.
+      const ownLinked = await linkContactToCompany(core.deps, admin, own.no, 'CT000001')
+      expect(ownLinked).toMatchObject({ phone: '+354 898 7654', countryCode: 'NO', languageCode: own.languageCode, salespersonCode: 'JD' })
     })
 
     it('finds Þóra by folded, upper-case, accented and partial names', async () => {

@@ -345,7 +345,8 @@ async function reindexPersonsOf(db: Executor, companyNo: string): Promise<void> 
 
 /**
  * Links a person to a company (or unlinks it with companyNo null). A person without an address of its own
- * takes the company's and follows it.
+ * takes the company's and follows it; per setup, an empty phone, salesperson, country and language take the
+ * company's too, as when a person is added with --company.
  */
 export async function linkContactToCompany(deps: CoreDeps, actor: Actor, personNo: string, companyNo: string | null): Promise<Contact> {
   const now = deps.clock().toISOString()
@@ -365,6 +366,11 @@ export async function linkContactToCompany(deps: CoreDeps, actor: Actor, personN
         Object.assign(patch, toColumns(Object.fromEntries(ADDRESS_FIELDS.map((f) => [f, toContact(company)[f]])) as ContactFields))
         patch.inherit_company_address = 1
       }
+      // As for a person added with --company: empty fields take the company's, per setup; what the person has stays.
+      if (setup.inherit_phone && !person.phone && company.phone) patch.phone = company.phone
+      if (setup.inherit_salesperson && !person.salesperson_code && company.salesperson_code) patch.salesperson_code = company.salesperson_code
+      if (setup.inherit_country && !person.country_code && company.country_code) patch.country_code = company.country_code
+      if (setup.inherit_language && !person.language_code && company.language_code) patch.language_code = company.language_code
     }
     await contacts.update(trx, person.no, patch)
     const updated = await reindexContact(trx, person.no)
