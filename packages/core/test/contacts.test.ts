@@ -239,6 +239,9 @@ describeEachDialect('contacts', (dialect) => {
       expect(await find('thora.g@hekla.is')).toEqual(['Þóra Guðmundsdóttir'])
       expect(await find('THORA.G@HEKLA.IS')).toEqual(['Þóra Guðmundsdóttir'])
       expect(await find('hekla.is')).toEqual(['Hekla Útgerð ehf', 'Þóra Guðmundsdóttir'])
+      // A domain as people write it after the at sign finds the same contacts.
+      expect(await find('@hekla.is')).toEqual(['Hekla Útgerð ehf', 'Þóra Guðmundsdóttir'])
+      expect(await find(' @Hekla.IS ')).toEqual(['Hekla Útgerð ehf', 'Þóra Guðmundsdóttir'])
       expect(await find('nobody@hekla.is')).toEqual([])
     })
 

@@ -54,9 +54,12 @@ export function searchTokens(row: KeySource): string[] {
   return [...tokens].filter((t) => t.length > 0 && t.length <= 200)
 }
 
-/** The prefixes a search query is split into: folded words; an email or domain stays whole; phone digits join. */
+/**
+ * The prefixes a search query is split into: folded words; an email or domain stays whole; phone digits join.
+ * A leading "@" is dropped, so "@hekla.is" finds the contacts of that mail domain as "hekla.is" does.
+ */
 export function queryPrefixes(query: string): string[] {
-  const folded = foldText(query.trim())
+  const folded = foldText(query.trim().replace(/^@+/, '').trim())
   if (!folded) return []
   if (folded.includes('@') && !/\s/.test(folded)) return [folded]
   if (/^\+?[\d\s().\-/]+$/.test(folded)) {
