@@ -119,6 +119,8 @@ describeEachDialect('mail review list', (dialect) => {
     const jon = await createContact(f.deps, admin, { type: 'person', name: 'Jón Jónsson', email: 'Jon@Gmail.com' })
     const held = (await exportContactData(f.deps, jon.contact.no)).held.mailReviewItems
     expect(held.map((i) => [i.address, i.subject, i.status])).toEqual([['jon@gmail.com', 'RE: Offer', 'waiting']])
+    expect(Object.keys(held[0]!).filter((k) => k.includes('_'))).toEqual([])
+    expect(held[0]).toMatchObject({ templateCode: expect.any(String), occurredAt: expect.any(String), note: null, attachments: expect.any(Array) })
     await eraseContact(f.deps, admin, jon.contact.no, jon.contact.no)
     const [item] = await listMailReview(f.deps, { all: true })
     expect(item).toMatchObject({ address: `(erased #${item!.id})`, name: null, subject: '(erased)', status: 'dismissed', resolvedBy: 'erasure' })

@@ -23,9 +23,22 @@ describeEachDialect('data held about a contact: export and erasure', (dialect) =
     expect(JSON.parse(JSON.stringify(exported))).toEqual(exported)
     expect(exported.held.interactions.map((i: { no: string; subject: string }) => [i.no, i.subject])).toEqual([['IL00000001', 'Þóra asked about cod'], ['IL00000002', 'Offer for Þóra']])
     expect(exported.held.opportunities.map((o: { no: string; description: string }) => [o.no, o.description])).toEqual([['OP000001', 'Cod for Þóra']])
-    expect(exported.held.opportunityEntries.map((e: { action: string }) => e.action)).toEqual(['first'])
-    expect(exported.held.segmentLines).toEqual([expect.objectContaining({ segment_no: 'SG00001', description: 'Mailing', campaign_no: 'CP0001' })])
-    expect(exported.held.emails).toEqual([expect.objectContaining({ to_address: 'thora@hekla.is', subject: 'Offer for Þóra', status: 'queued' })])
+    expect(exported.held.opportunityEntries).toEqual([expect.objectContaining({ opportunityNo: 'OP000001', action: 'first', estimatedValue: 1000, active: true })])
+    expect(exported.held.segmentLines).toEqual([{ segmentNo: 'SG00001', description: 'Mailing', campaignNo: 'CP0001', addedAt: expect.any(String) }])
+    expect(exported.held.emails).toEqual([expect.objectContaining({ toAddress: 'thora@hekla.is', subject: 'Offer for Þóra', status: 'queued', interactionNo: 'IL00000002', segmentNo: 'SG00001', campaignNo: 'CP0001', sentAt: null })])
+    // One naming throughout: every key of the export, however deep, is camelCase (no raw snake_case rows).
+    const keys = new Set<string>()
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk)
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          keys.add(k)
+          walk(x)
+        }
+      }
+    }
+    walk(exported)
+    expect([...keys].filter((k) => k.includes('_'))).toEqual([])
   })
 
   it('refuses to erase a contact with open opportunities, naming them, until they are closed', async () => {

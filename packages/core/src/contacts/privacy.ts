@@ -5,9 +5,10 @@ import { getContactDetails, getContactHistory } from './read.ts'
 import { requireContact } from './write.ts'
 import { normalizeEmail } from '../text/normalize.ts'
 import { toInteraction, type Interaction } from '../interactions/interactions.ts'
-import { toOpportunity, type Opportunity } from '../opportunities/opportunities.ts'
+import { toOpportunity, toOpportunityEntry, type Opportunity } from '../opportunities/opportunities.ts'
+import { toMailReviewItem, type MailReviewItem } from '../mail/review.ts'
 
-/** Everything held about one contact, for a data-subject access request (GDPR art. 15). */
+/** Everything held about one contact, for a data-subject access request (GDPR art. 15). Keys are camelCase throughout. */
 export interface ContactDataExport {
   exportedAt: string
   contact: Awaited<ReturnType<typeof getContactDetails>>
@@ -16,11 +17,22 @@ export interface ContactDataExport {
   held: {
     interactions: Interaction[]
     opportunities: Opportunity[]
-    opportunityEntries: Awaited<ReturnType<typeof contactData.listHeldAbout>>['opportunityEntries']
-    segmentLines: Awaited<ReturnType<typeof contactData.listHeldAbout>>['segmentLines']
-    emails: Awaited<ReturnType<typeof contactData.listHeldAbout>>['emails']
-    /** Email review items logged on the contact or at one of its addresses. */
-    mailReviewItems: Awaited<ReturnType<typeof mailReview.listAbout>>
+    opportunityEntries: Array<{ opportunityNo: string } & ReturnType<typeof toOpportunityEntry>>
+    segmentLines: Array<{ segmentNo: string; description: string; campaignNo: string | null; addedAt: string }>
+    emails: Array<{
+      id: number
+      kind: string
+      interactionNo: string | null
+      toAddress: string
+      subject: string
+      segmentNo: string | null
+      campaignNo: string | null
+      status: string
+      createdAt: string
+      sentAt: string | null
+    }>
+    /** Email review items logged on the contact or at one of its addresses, with the note and attachments they hold. */
+    mailReviewItems: Array<MailReviewItem & { note: string | null; attachments: unknown }>
   }
 }
 
@@ -30,7 +42,26 @@ export async function exportContactData(deps: CoreDeps, no: string): Promise<Con
   const rows = await contactData.listHeldAbout(deps.database.db, contact.contact.no)
   const addresses = [contact.contact.email, contact.contact.email2].map((a) => normalizeEmail(a)).filter((a): a is string => !!a)
   const mailReviewItems = await mailReview.listAbout(deps.database.db, contact.contact.no, addresses)
-  const held = { ...rows, interactions: rows.interactions.map(toInteraction), opportunities: rows.opportunities.map((o) => toOpportunity(o)), mailReviewItems }
+  const currencyOf = new Map(rows.opportunities.map((o) => [o.no, o.currency_code]))
+  const held: ContactDataExport['held'] = {
+    interactions: rows.interactions.map(toInteraction),
+    opportunities: rows.opportunities.map((o) => toOpportunity(o)),
+    opportunityEntries: rows.opportunityEntries.map((e) => ({ opportunityNo: e.opportunity_no, ...toOpportunityEntry(e, currencyOf.get(e.opportunity_no)!) })),
+    segmentLines: rows.segmentLines.map((l) => ({ segmentNo: l.segment_no, description: l.description, campaignNo: l.campaign_no, addedAt: l.added_at })),
+    emails: rows.emails.map((m) => ({
+      id: Number(m.id),
+      kind: m.kind,
+      interactionNo: m.interaction_no,
+      toAddress: m.to_address,
+      subject: m.subject,
+      segmentNo: m.segment_no,
+      campaignNo: m.campaign_no,
+      status: m.status,
+      createdAt: m.created_at,
+      sentAt: m.sent_at,
+    })),
+    mailReviewItems: mailReviewItems.map((r) => ({ ...toMailReviewItem(r), note: r.note, attachments: r.attachments ? (JSON.parse(r.attachments) as unknown) : [] })),
+  }
   return { exportedAt: deps.clock().toISOString(), contact, history: await getContactHistory(deps, contact.contact.no), held }
 }
 

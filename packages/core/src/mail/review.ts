@@ -24,7 +24,8 @@ export interface MailReviewItem {
   resolvedBy: string | null
 }
 
-function toItem(row: MailReviewItemRow): MailReviewItem {
+/** A review item as the JSON output shows it. */
+export function toMailReviewItem(row: MailReviewItemRow): MailReviewItem {
   return {
     id: Number(row.id),
     address: row.address,
@@ -57,7 +58,7 @@ export interface MailReviewResult {
 
 /** The items waiting for a decision (or every item with `all`), oldest first. */
 export async function listMailReview(deps: CoreDeps, options: { all?: boolean; limit?: number } = {}): Promise<MailReviewItem[]> {
-  return (await mailReview.list(deps.database.db, options)).map(toItem)
+  return (await mailReview.list(deps.database.db, options)).map(toMailReviewItem)
 }
 
 /** How many participants wait for a decision (counted in the database, for a badge such as App Home's). */
@@ -119,7 +120,7 @@ export async function assignMailReview(deps: CoreDeps, actor: Actor, id: string 
   const result = await deps.database.db.transaction().execute(async (trx) => {
     const row = await claimItem(trx, key, 'assigned', actor, now.toISOString())
     const logged = await logItem(trx, actor, row, contactNo, now)
-    return { item: toItem((await mailReview.find(trx, key))!), ...logged }
+    return { item: toMailReviewItem((await mailReview.find(trx, key))!), ...logged }
   })
   deps.logger.info({ event: 'mail.review_assigned', id: key, contactNo: result.item.contactNo, interactionNo: result.interaction.no, alreadyLogged: result.alreadyLogged })
   return result
@@ -137,7 +138,7 @@ export async function createContactFromMailReview(deps: CoreDeps, actor: Actor, 
     const name = draft.name ?? (row.name?.trim() || row.address.split('@')[0]!)
     const created = await insertContact(trx, actor, { ...draft, type: draft.type ?? 'person', name, email: draft.email ?? row.address }, now.toISOString())
     const logged = await logItem(trx, actor, row, created.contact.no, now)
-    return { item: toItem((await mailReview.find(trx, key))!), ...logged, createdContactNo: created.contact.no }
+    return { item: toMailReviewItem((await mailReview.find(trx, key))!), ...logged, createdContactNo: created.contact.no }
   })
   deps.logger.info({ event: 'mail.review_contact_created', id: key, contactNo: result.createdContactNo, interactionNo: result.interaction.no })
   return result
@@ -146,7 +147,7 @@ export async function createContactFromMailReview(deps: CoreDeps, actor: Actor, 
 /** Closes a waiting item without logging anything (a stranger, a newsletter that slipped through). */
 export async function dismissMailReview(deps: CoreDeps, actor: Actor, id: string | number): Promise<MailReviewResult> {
   const key = parseId(id)
-  const item = await deps.database.db.transaction().execute(async (trx) => toItem(await claimItem(trx, key, 'dismissed', actor, deps.clock().toISOString())))
+  const item = await deps.database.db.transaction().execute(async (trx) => toMailReviewItem(await claimItem(trx, key, 'dismissed', actor, deps.clock().toISOString())))
   deps.logger.info({ event: 'mail.review_dismissed', id: key })
   return { item, interaction: null, alreadyLogged: false }
 }

@@ -6,6 +6,7 @@ import {
   salespeople,
   setup as setupQueries,
   type Executor,
+  type OpportunityEntryRow,
   type OpportunityRow,
   type OpportunityStatus,
   type SalesCycleRow,
@@ -436,23 +437,28 @@ export async function getOpportunityDetails(deps: CoreDeps, no: string) {
     opportunity: toOpportunity(row, stages.find((s) => s.stage === row.current_stage)?.description ?? null),
     contactName: contact?.name ?? null,
     stages: stages.map((s) => ({ stage: s.stage, description: s.description, completionPct: s.completion_pct, chancePct: s.chance_pct, quoteRequired: s.quote_required === 1, allowSkip: s.allow_skip === 1, activityCode: s.activity_code })),
-    entries: entries.map((e) => ({
-      action: e.action,
-      stage: e.stage,
-      status: e.status,
-      at: e.at,
-      actor: e.actor,
-      estimatedValue: toMajor(Number(e.estimated_value_minor), row.currency_code),
-      chancePct: e.chance_pct,
-      completionPct: e.completion_pct,
-      probabilityPct: Number(e.probability_pct),
-      calculatedValue: toMajor(Number(e.calculated_value_minor), row.currency_code),
-      estimatedCloseDate: e.estimated_close_date,
-      closeCode: e.close_code,
-      daysOpen: e.days_open,
-      active: e.active === 1,
-      note: e.note,
-    })),
+    entries: entries.map((e) => toOpportunityEntry(e, row.currency_code)),
+  }
+}
+
+/** One entry of an opportunity's history (a stage move, an update, the close) as the JSON output shows it. */
+export function toOpportunityEntry(e: OpportunityEntryRow, currency: string) {
+  return {
+    action: e.action,
+    stage: e.stage,
+    status: e.status,
+    at: e.at,
+    actor: e.actor,
+    estimatedValue: toMajor(Number(e.estimated_value_minor), currency),
+    chancePct: e.chance_pct,
+    completionPct: e.completion_pct,
+    probabilityPct: Number(e.probability_pct),
+    calculatedValue: toMajor(Number(e.calculated_value_minor), currency),
+    estimatedCloseDate: e.estimated_close_date,
+    closeCode: e.close_code,
+    daysOpen: e.days_open,
+    active: e.active === 1,
+    note: e.note,
   }
 }
 
