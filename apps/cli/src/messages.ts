@@ -17,6 +17,8 @@ export const messages = {
     imported: (created: number, first: string, last: string, companies: number) =>
       `Imported ${created} contact${created === 1 ? '' : 's'} (${first === last ? first : `${first}–${last}`})` +
       (companies === 0 ? '.' : companies === 1 ? ', 1 of them a company.' : `, ${companies} of them companies.`),
+    importedDuplicates: (lines: number[]) =>
+      `${lines.length === 1 ? 'Line' : 'Lines'} ${lines.slice(0, 20).join(', ')}${lines.length > 20 ? ` and ${lines.length - 20} more` : ''} look${lines.length === 1 ? 's' : ''} like other contacts; see them with: crm contact duplicates <no>`,
     exported: (count: number, path: string) => `Exported ${count} contact${count === 1 ? '' : 's'} to ${path}.`,
     exportedTitle: (count: number) => `${count} contact${count === 1 ? '' : 's'}`,
   },

@@ -138,6 +138,24 @@ describe('crm import contacts', () => {
     expect(exported.content.split('\r\n')[1]).toBe('company,"Hekla Útgerð, ehf",,,,,,Laugavegur 1 bakhús,,,Reykjavík,,IS,,,info@hekla.is,,,,,,CUST|PROSPECT,,,,no,no,,')
   })
 
+  it('refuses to import the same file twice, naming the lines and the contacts they look like, unless --allow-duplicates', async () => {
+    const path = file('contacts.csv', GOOD_CSV)
+    expect((await crm(['import', 'contacts', path])).code).toBe(0)
+    const again = await crm(['import', 'contacts', path])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toContain('Nothing was imported: 3 lines look like contacts already in the CRM or on a line above')
+    expect(again.stderr).toContain('line 2, Hekla Útgerð, ehf: looks like CT000001 Hekla Útgerð, ehf (same name, same email')
+    expect(again.stderr).toContain('line 5, Ирина "Ира" Петрова: looks like CT000003')
+    const json = JSON.parse((await crm(['import', 'contacts', path, '--json'])).stdout).error
+    expect(json.code).toBe('IMPORT_DUPLICATES')
+    expect(json.details.duplicates.map((d: { line: number; contacts: Array<{ no: string }> }) => [d.line, d.contacts.map((c) => c.no)])).toEqual([[2, ['CT000001']], [4, ['CT000002']], [5, ['CT000003']]])
+    expect(await listContacts()).toHaveLength(3)
+    const allowed = await crm(['import', 'contacts', path, '--allow-duplicates'])
+    expect(allowed.code).toBe(0)
+    expect(allowed.stdout.trim()).toBe('Imported 3 contacts (CT000004–CT000006), 1 of them a company. Lines 2, 4, 5 look like other contacts; see them with: crm contact duplicates <no>')
+    expect(await listContacts()).toHaveLength(6)
+  })
+
   it('draws a progress bar on a terminal for more than 500 rows only', async () => {
     const database = await openDatabase(':memory:')
     try {

@@ -12,6 +12,7 @@ import {
   importContacts,
   readCsv,
   readVcards,
+  runCommand,
   searchContacts,
   writeCsv,
   neutralizeCsvFormula,
@@ -297,6 +298,39 @@ describeEachDialect('contact import and export', (dialect) => {
     expect(await count()).toBe(0)
   })
 
+  it('refuses a file whose rows look like stored contacts or rows above, naming the lines, unless duplicates are allowed', async () => {
+    const csv = ['type,name,company,email,phone', 'company,Hekla Útgerð ehf,,info@hekla.is,+354 555 0000', 'person,Þóra Guðmundsdóttir,Hekla Útgerð ehf,thora@hekla.is,', 'company,Brim hf,,brim@brim.is,'].join('\n')
+    expect(await importContacts(deps, actor, { format: 'csv', content: csv })).toEqual({ created: 3, nos: ['CT000001', 'CT000003'], companiesCreated: 2 })
+    // The same file again: every row looks like a stored contact; nothing is stored and no number is taken.
+    const again = await importError(importContacts(deps, actor, { format: 'csv', content: csv }))
+    expect(again.code).toBe('IMPORT_DUPLICATES')
+    expect(again.userMessage.split('\n')).toEqual([
+      'Nothing was imported: 3 lines look like contacts already in the CRM or on a line above (was the file imported before?). Leave them out, or import anyway with --allow-duplicates.',
+      'line 2, Hekla Útgerð ehf: looks like CT000001 Hekla Útgerð ehf (same name, same email, same phone, same email domain)',
+      'line 3, Þóra Guðmundsdóttir: looks like CT000002 Þóra Guðmundsdóttir (same name, same email, same phone)',
+      'line 4, Brim hf: looks like CT000003 Brim hf (same name, same email, same email domain)',
+    ])
+    expect((again.details!.duplicates as Array<{ line: number; contacts: Array<{ no: string }> }>).map((d) => [d.line, d.contacts.map((c) => c.no)])).toEqual([[2, ['CT000001']], [3, ['CT000002']], [4, ['CT000003']]])
+    expect(await count()).toBe(3)
+
+    // Rows of the same file that look alike (another spelling, the same email) are named with the line above.
+    const inFile = ['name,email', 'Katla ehf,katla@katla.is', 'Katla hf,KATLA@katla.is'].join('\n')
+    const twice = await importError(importContacts(deps, actor, { format: 'csv', content: inFile }))
+    expect(twice.userMessage).toContain('line 3, Katla hf: looks like line 2')
+    expect(twice.details!.duplicates).toEqual([{ line: 3, name: 'Katla hf', contacts: [], lines: [2] }])
+
+    const allowed = await importContacts(deps, actor, { format: 'csv', content: csv, allowDuplicates: true })
+    expect(allowed).toMatchObject({ created: 3, nos: ['CT000004', 'CT000006'] })
+    expect(allowed.possibleDuplicates!.map((d) => d.line)).toEqual([2, 3, 4])
+    // The person joins the company on the line above, not the older one of the same name.
+    expect((await getContactDetails(deps, 'CT000005')).contact.companyNo).toBe('CT000004')
+    expect(await count()).toBe(6)
+
+    // With duplicate search off the import does not look.
+    await runCommand({ deps, actor, source: 'test' }, 'setup set duplicate-search off')
+    expect(await importContacts(deps, actor, { format: 'csv', content: inFile })).toEqual({ created: 2, nos: ['CT000007', 'CT000008'], companiesCreated: 2 })
+  })
+
   it('exports CSV that imports into an empty database as the same contacts', async () => {
     await addSalesperson(deps, actor, { code: 'JD', name: 'Jane Doe' })
     const hekla = await createContact(deps, actor, {
@@ -371,9 +405,11 @@ describeEachDialect('contact import and export', (dialect) => {
     for (let i = 0; i < 9000; i++) lines.push(`person,Person ${i} Jónsdóttir,Company ${i % 1000} ehf,p${i}@c${i % 1000}.is,,`)
     const progress: number[] = []
     const started = Date.now()
-    const result = await importContacts(deps, actor, { format: 'csv', content: lines.join('\n'), onProgress: (done) => progress.push(done) })
+    // Names like "Person 1101" and "Person 1011" have the same letter pairs: the duplicate search (timed too) names them.
+    const result = await importContacts(deps, actor, { format: 'csv', content: lines.join('\n'), onProgress: (done) => progress.push(done), allowDuplicates: true })
     const seconds = (Date.now() - started) / 1000
-    expect(result).toEqual({ created: 10_000, nos: ['CT000001', 'CT010000'], companiesCreated: 1000 })
+    expect(result).toMatchObject({ created: 10_000, nos: ['CT000001', 'CT010000'], companiesCreated: 1000 })
+    expect(result.possibleDuplicates!.find((d) => d.name === 'Person 1101 Jónsdóttir')).toEqual({ line: 2103, name: 'Person 1101 Jónsdóttir', contacts: [], lines: [2013] })
     expect(progress.length).toBeGreaterThan(10)
     expect(progress.at(-1)).toBe(10_000)
     expect(await count()).toBe(10_000)

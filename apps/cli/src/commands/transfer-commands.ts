@@ -83,13 +83,17 @@ export function createTransferCommands(progress: ProgressStream): CommandSpec[] 
       path: ['import', 'contacts'],
       summary: 'Import contacts from a CSV or vCard file: all rows or, if any is wrong, none',
       args: [{ name: 'file', description: 'a .csv, .vcf or .vcard file', required: true }],
-      options: [{ name: 'format', type: 'string', description: 'csv or vcf (default: from the file extension)' }],
+      options: [
+        { name: 'format', type: 'string', description: 'csv or vcf (default: from the file extension)' },
+        { name: 'allow-duplicates', type: 'bool', description: 'import rows that look like contacts already in the CRM or on a line above' },
+      ],
       examples: ['crm import contacts contacts.csv', 'crm import contacts phone-export.vcf', 'crm import contacts outlook.txt --format vcf'],
       notes: [
         `CSV columns (a header line, any order, ; or , separated): ${CONTACT_CSV_COLUMNS.join(', ')}.`,
         'A person belongs to company_no, or to company: the name of a company on a line above or already in the CRM.',
         'vCard: a person with ORG joins the company of that name, which is created when there is none.',
         'Every row is checked first; if any is wrong nothing is stored and each problem is listed with its line.',
+        'With duplicate search on (setup set duplicate-search on), rows that look like contacts already in the CRM or on a line above refuse the file, each named with its line and the contacts it looks like; --allow-duplicates imports them anyway.',
       ],
       access: 'admin',
       async run(ctx, input) {
@@ -98,9 +102,11 @@ export function createTransferCommands(progress: ProgressStream): CommandSpec[] 
         const content = readTextFile(path)
         const bar = progressBar(progress)
         try {
-          const result = await importContacts(ctx.deps, ctx.actor, { format, content, onProgress: (done, total) => bar.update(done, total) })
+          const result = await importContacts(ctx.deps, ctx.actor, { format, content, onProgress: (done, total) => bar.update(done, total), allowDuplicates: input.options['allow-duplicates'] === true })
           const [first, last] = result.nos
-          return messageView(messages.transfer.imported(result.created, first, last, result.companiesCreated), { file: path, format, ...result })
+          const duplicateLines = (result.possibleDuplicates ?? []).map((d) => d.line)
+          const text = messages.transfer.imported(result.created, first, last, result.companiesCreated) + (duplicateLines.length ? ` ${messages.transfer.importedDuplicates(duplicateLines)}` : '')
+          return messageView(text, { file: path, format, ...result })
         } finally {
           bar.end()
         }

@@ -2,6 +2,7 @@ import { changeLog, classifications, contacts, numberSeries, setup as setupQueri
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import type { ClassificationChanges, ContactFields } from '../contacts/contact.ts'
+import { duplicateFieldsOf, findDuplicatesOf, scoreDuplicate, type DuplicateField } from '../contacts/duplicates.ts'
 import { FIELD_LABELS, validateContactFields } from '../contacts/fields.ts'
 import { searchTokens } from '../contacts/index-keys.ts'
 import { checkClassifications, completeNewContactName, loadClassificationCodes, newContactRow } from '../contacts/write.ts'
@@ -113,6 +114,18 @@ export interface ImportContactsInput {
   content: string
   /** Called as rows are stored (done of total). */
   onProgress?: (done: number, total: number) => void
+  /** Import rows that look like contacts already stored or on a line above (default: the file is refused). */
+  allowDuplicates?: boolean
+}
+
+/** A row that looks like a stored contact or a row above it in the file (duplicate search of the setup). */
+export interface ImportDuplicate {
+  line: number
+  name: string
+  /** Stored contacts it looks like, best first. */
+  contacts: Array<{ no: string; name: string; score: number; reasons: string[] }>
+  /** Lines above in the file it looks like. */
+  lines: number[]
 }
 
 export interface ImportContactsResult {
@@ -121,6 +134,8 @@ export interface ImportContactsResult {
   nos: [string, string]
   /** How many of the created contacts are companies (rows of type company and, in vCards, companies made from ORG). */
   companiesCreated: number
+  /** With allowDuplicates: the lines imported although they look like other contacts (else absent). */
+  possibleDuplicates?: ImportDuplicate[]
 }
 
 type Source = keyof ContactFields | keyof ClassificationChanges | 'type' | 'company' | 'row'
@@ -145,6 +160,8 @@ interface Planned {
   fields: ContactFields
   links: ReturnType<typeof checkClassifications>
   company: { existing: ContactRow } | { index: number } | undefined
+  /** The line of the row (a vCard ORG's company: its card's). */
+  line: number
 }
 
 const MAX_LISTED_ERRORS = 20
@@ -156,6 +173,60 @@ function invalidImport(errors: ImportRowError[]): DomainError {
   if (sorted.length > MAX_LISTED_ERRORS) lines.push(`... and ${sorted.length - MAX_LISTED_ERRORS} more.`)
   const head = `Nothing was imported: the file has ${sorted.length} problem${sorted.length === 1 ? '' : 's'}. Fix ${sorted.length === 1 ? 'it' : 'them'} and import the file again.`
   return new DomainError('IMPORT_INVALID', [head, ...lines].join('\n'), { details: { errors: sorted } })
+}
+
+function duplicateImport(duplicates: ImportDuplicate[]): DomainError {
+  const what = (d: ImportDuplicate) =>
+    [...d.contacts.map((c) => `${c.no} ${c.name} (${c.reasons.join(', ')})`), ...d.lines.map((l) => `line ${l}`)].join('; ')
+  const lines = duplicates.slice(0, MAX_LISTED_ERRORS).map((d) => `line ${d.line}, ${d.name}: looks like ${what(d)}`)
+  if (duplicates.length > MAX_LISTED_ERRORS) lines.push(`... and ${duplicates.length - MAX_LISTED_ERRORS} more.`)
+  const n = duplicates.length
+  const head =
+    `Nothing was imported: ${n} line${n === 1 ? '' : 's'} look${n === 1 ? 's' : ''} like contacts already in the CRM or on a line above ` +
+    `(was the file imported before?). Leave ${n === 1 ? 'it' : 'them'} out, or import anyway with --allow-duplicates.`
+  return new DomainError('IMPORT_DUPLICATES', [head, ...lines].join('\n'), { details: { duplicates } })
+}
+
+/**
+ * Rows that look like a stored contact (the duplicate search of contact add) or like a row of the same type above
+ * them in the file, compared on the setup's fields at its threshold. Rows above are found through the keys the
+ * stored search uses (name key and its first word, emails, phone tails, web domain), not by comparing every pair.
+ */
+async function findImportDuplicates(db: Executor, rows: ContactRow[], planned: Planned[], threshold: number, fields: readonly DuplicateField[]): Promise<ImportDuplicate[]> {
+  const found: ImportDuplicate[] = []
+  const byKey = new Map<string, number[]>()
+  const keysOf = (row: ContactRow) => {
+    const keys = [`n:${row.dup_name_key}`]
+    const first = row.dup_name_key.split(' ')[0] ?? ''
+    if (first.length >= 3) keys.push(`w:${first}`)
+    for (const e of [row.email_norm, row.email2_norm]) if (e) keys.push(`e:${e}`)
+    for (const p of [row.phone_digits, row.mobile_digits]) if (p && p.length >= 7) keys.push(`p:${p.slice(-7)}`)
+    if (row.website_domain) keys.push(`d:${row.website_domain}`)
+    return keys.map((k) => `${row.type}|${k}`)
+  }
+  // Into an empty CRM (a first import, a move from another CRM) there is nothing stored to compare with.
+  const anyStored = (await contacts.count(db)) > 0
+  for (const [i, row] of rows.entries()) {
+    const stored = anyStored ? await findDuplicatesOf(db, row, threshold, fields) : []
+    const keys = keysOf(row)
+    // At most the last 200 rows per key, as the stored search reads at most 200 candidates.
+    const earlier = new Set(keys.flatMap((k) => (byKey.get(k) ?? []).slice(-200)))
+    const above = [...earlier].filter((j) => scoreDuplicate(row, rows[j]!, fields).score >= threshold).sort((a, b) => a - b)
+    if (stored.length || above.length) {
+      found.push({
+        line: planned[i]!.line,
+        name: row.name,
+        contacts: stored.map((d) => ({ no: d.contact.no, name: d.contact.name, score: d.score, reasons: d.reasons })),
+        lines: [...new Set(above.map((j) => planned[j]!.line))],
+      })
+    }
+    for (const k of keys) {
+      const list = byKey.get(k)
+      if (list) list.push(i)
+      else byKey.set(k, [i])
+    }
+  }
+  return found
 }
 
 /** The reason of a field error without its CLI example (`--email ...` means nothing in a file). */
@@ -443,7 +514,7 @@ async function planImport(db: Executor, format: TransferFormat, drafts: Draft[],
         fail('company', `There is no company named "${key}" in the CRM or on a line above in the file.`)
       }
     }
-    planned.push({ type: draft.type, fields, links, company })
+    planned.push({ type: draft.type, fields, links, company, line: draft.line })
     const index = planned.length - 1
     if (draft.type === 'company' && fields.name) inFile.set(nameKey(fields.name), index)
     return index
@@ -456,7 +527,9 @@ async function planImport(db: Executor, format: TransferFormat, drafts: Draft[],
 /**
  * Imports contacts from a CSV or vCard text. Every row is checked first with the rules of createContact and
  * every problem is reported at once (IMPORT_INVALID, details.errors: line, field, reason) with nothing
- * stored; otherwise all contacts are stored in one transaction, numbered from the CONTACT series in file order.
+ * stored; with duplicate search on, rows that look like stored contacts or rows above refuse the file too
+ * (IMPORT_DUPLICATES, details.duplicates) unless allowDuplicates; otherwise all contacts are stored in one
+ * transaction, numbered from the CONTACT series in file order.
  * CSV: a person's `company` names a company on a line above or one already in the CRM (company_no for an
  * exact number). vCard: a person's ORG links it to a company of that exact name from an earlier card, else to
  * an existing one (the oldest if several), else the company is created too.
@@ -479,6 +552,10 @@ export async function importContacts(deps: CoreDeps, actor: Actor, input: Import
       const company = p.company === undefined ? undefined : 'existing' in p.company ? p.company.existing : rows[p.company.index]
       rows.push(newContactRow(i === 0 ? firstNo : numberSeries.formatSeriesNo(series.prefix, series.width, first + i), p.type, p.fields, company, setup, now))
     }
+    // Importing the same file twice must not silently make copies: rows like stored contacts (or rows above) refuse
+    // the file, unless asked to import them anyway.
+    const duplicates = setup.dup_search_enabled ? await findImportDuplicates(trx, rows, planned, setup.dup_threshold, duplicateFieldsOf(setup.dup_fields)) : []
+    if (duplicates.length && !input.allowDuplicates) throw duplicateImport(duplicates)
     input.onProgress?.(0, rows.length)
     for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
       const chunk = rows.slice(start, start + INSERT_CHUNK)
@@ -490,7 +567,12 @@ export async function importContacts(deps: CoreDeps, actor: Actor, input: Import
       }
       input.onProgress?.(start + chunk.length, rows.length)
     }
-    return { created: rows.length, nos: [rows[0]!.no, rows.at(-1)!.no] as [string, string], companiesCreated: rows.filter((r) => r.type === 'company').length }
+    return {
+      created: rows.length,
+      nos: [rows[0]!.no, rows.at(-1)!.no] as [string, string],
+      companiesCreated: rows.filter((r) => r.type === 'company').length,
+      ...(duplicates.length ? { possibleDuplicates: duplicates } : {}),
+    }
   })
   deps.logger.info({ event: 'contacts.imported', format: input.format, created: result.created, companiesCreated: result.companiesCreated })
   return result
