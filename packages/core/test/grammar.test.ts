@@ -87,6 +87,9 @@ describe('parsing', () => {
     expect(parseError('contact add firm Hekla')).toMatchObject({ code: 'BAD_ARGUMENT', userMessage: expect.stringContaining('<type> is one of company, person, not "firm".') })
     expect(parseError('setup codes industries').userMessage).toContain('<kind> is one of business-relation, industry-group, mailing-group, job-responsibility, not "industries".')
     expect(parseError('contact add person Þóra --privacy-blocked=maybe').userMessage).toBe('--privacy-blocked is on or off, not "maybe".')
+    // A word after an on/off flag that is no on/off word is read as the flag's value, not as a stray argument.
+    expect(parseError('contact edit CT000001 --privacy-blocked maybe')).toMatchObject({ code: 'BAD_OPTION', field: 'privacy-blocked', userMessage: '--privacy-blocked is on or off, not "maybe": give --privacy-blocked alone to turn it on, or --privacy-blocked off to turn it off.' })
+    expect(parseCommandLine(coreCommands, 'contact edit --privacy-blocked CT000001')).toMatchObject({ kind: 'command', input: { args: { no: 'CT000001' }, options: { 'privacy-blocked': true } } })
     expect(parseError('contact show CT1 CT2').code).toBe('EXTRA_ARGUMENT')
     expect(parseError('contact find x --limit 1 --limit 2').code).toBe('REPEATED_OPTION')
   })

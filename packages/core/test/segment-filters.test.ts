@@ -38,6 +38,11 @@ describeEachDialect('segment filters on contact fields, dates and company size',
     expect(await refused('contact edit CT000001 --annual-revenue -5')).toContain('cannot be negative')
     expect(await refused('contact edit CT000001 --annual-revenue 1.500')).toContain('"1.500" is ambiguous')
     expect(await refused('contact add company "Tiny" --employees -1')).toContain('is not a number of employees')
+    // Company size describes a company: a person is refused it, pointed at its company.
+    expect(await refused('contact edit CT000002 --employees 50')).toBe('The number of employees belongs to companies, not persons; set it on the person\'s company. Example: contact edit CT000001 --employees 50')
+    expect(await refused('contact edit CT000002 --annual-revenue 1000')).toBe('The annual revenue belongs to companies, not persons; set it on the person\'s company. Example: contact edit CT000001 --annual-revenue 1000000')
+    expect(await refused('contact add person "Jón Jónsson" --employees 5')).toBe('The number of employees belongs to companies, not persons; set it on the person\'s company. Example: contact edit <company> --employees 5')
+    expect((await data('contact edit CT000002 --employees ""')).contact).toMatchObject({ employees: null })
   })
 
   it('selects by employees and annual revenue with >=, <=, >, < and =', async () => {

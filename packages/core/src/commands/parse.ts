@@ -75,6 +75,8 @@ export function parseCommandLine(commands: readonly CommandSpec[], input: string
   if (rest.some((w) => w === '--help' || w === '-h')) return { kind: 'help', topic: [...spec.path] }
   const parsed: ParsedInput = { args: {}, options: {} }
   const positionals: string[] = []
+  // The on/off flag a positional word came right after, to explain "--privacy-blocked maybe" if the word is left over.
+  const afterFlag = new Map<number, string>()
   let onlyPositionals = false
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i]!
@@ -96,6 +98,7 @@ export function parseCommandLine(commands: readonly CommandSpec[], input: string
         const next = rest[i + 1]?.toLowerCase()
         const spaced = eq < 0 && next !== undefined && BOOL_WORDS.includes(next)
         if (spaced) i++
+        else if (eq < 0 && rest[i + 1] !== undefined && !rest[i + 1]!.startsWith('--')) afterFlag.set(positionals.length, name)
         const v = eq > 0 ? word.slice(eq + 1).toLowerCase() : spaced ? next! : 'true'
         if (!['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'].includes(v)) {
           throw new DomainError('BAD_OPTION', `--${name} is on or off, not "${v}".`, { field: name })
@@ -149,6 +152,10 @@ export function parseCommandLine(commands: readonly CommandSpec[], input: string
     }
   }
   if (index < positionals.length) {
+    const flag = afterFlag.get(index)
+    if (flag !== undefined) {
+      throw new DomainError('BAD_OPTION', `--${flag} is on or off, not "${positionals[index]}": give --${flag} alone to turn it on, or --${flag} off to turn it off.`, { field: flag })
+    }
     throw new DomainError('EXTRA_ARGUMENT', `Unexpected "${positionals.slice(index).join(' ')}" after "${spec.path.join(' ')}". ${usageHint(spec)} (Quote values with spaces.)`, { field: 'input' })
   }
   return { kind: 'command', spec, input: parsed, words }

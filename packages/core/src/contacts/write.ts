@@ -108,6 +108,17 @@ async function validateClassifications(db: Executor, type: 'company' | 'person',
   return checkClassifications(type, changes, used.length ? await loadClassificationCodes(db, used) : {})
 }
 
+/** Company size (employees, annual revenue) describes a company; a person is given it through its company. */
+function refuseCompanySizeOnPerson(fields: ContactFields, companyNo: string | null | undefined): void {
+  const company = companyNo ?? '<company>'
+  if (fields.employees !== undefined && fields.employees !== null) {
+    throw invalidField('employees', 'The number of employees belongs to companies, not persons; set it on the person\'s company.', `contact edit ${company} --employees ${fields.employees}`)
+  }
+  if (fields.annualRevenue !== undefined && fields.annualRevenue !== null) {
+    throw invalidField('annual-revenue', 'The annual revenue belongs to companies, not persons; set it on the person\'s company.', `contact edit ${company} --annual-revenue 1000000`)
+  }
+}
+
 function toColumns(fields: ContactFields): ContactUpdate {
   const patch: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(fields) as Array<[keyof ContactFields, unknown]>) {
@@ -248,6 +259,7 @@ export async function checkNewContact(deps: CoreDeps, actor: Actor, input: Creat
 export async function insertContact(trx: Executor, actor: Actor, input: CreateContactInput, now: string): Promise<CreateContactResult> {
   const fields = await validateContactFields(trx, pickFields(input))
   const type = input.type
+  if (type === 'person') refuseCompanySizeOnPerson(fields, input.companyNo?.trim().toUpperCase())
   completeNewContactName(type, fields)
   const setup = await setupQueries.get(trx)
   let company: ContactRow | undefined
@@ -294,6 +306,7 @@ export async function updateContact(deps: CoreDeps, actor: Actor, input: UpdateC
   return deps.database.db.transaction().execute(async (trx) => {
     const current = await requireContact(trx, input.no)
     const fields = await validateContactFields(trx, pickFields(input))
+    if (current.type === 'person') refuseCompanySizeOnPerson(fields, current.company_no)
     const patch: ContactFields = { ...fields }
     if (current.type === 'person' && (fields.firstName !== undefined || fields.middleName !== undefined || fields.surname !== undefined) && fields.name === undefined) {
       const merged = { firstName: current.first_name, middleName: current.middle_name, surname: current.surname, ...fields }
