@@ -1,7 +1,7 @@
 import { describeEachDialect } from '@crm/db/testing'
 import { sql } from '@crm/db'
 import { expect, it } from 'vitest'
-import { loadSegmentCampaignData, respondToCampaign } from '../src/index.ts'
+import { loadSegmentCampaignData, respondToCampaign, runCommand } from '../src/index.ts'
 import { admin, useCore } from './builders.ts'
 import { HOSTILE_NAMES, seedReportData } from './report-fixture.ts'
 import { seedCampaignData } from './campaign-fixture.ts'
@@ -57,6 +57,13 @@ describeEachDialect('segment and campaign read models', (dialect) => {
     ])
     expect(fishing!.loggedInteractions).toEqual([{ templateCode: 'EMAIL-OUT', canceled: false, count: 5, costMinor: 0, durationMin: 0, firstAt: expect.stringMatching(/^2026-11-02/), lastAt: expect.stringMatching(/^2026-11-02/) }])
     expect(empty!.composition).toEqual({ industry: [], country: [], relation: [] })
+
+    // segment show counts the same way: Jón and Mary under their companies' codes (it lists no "none" row).
+    const shown = (await runCommand({ deps: f.deps, actor: admin, source: 'test' }, 'segment show SG00001')).data as { composition: Record<string, unknown> }
+    const withCode = (rows: Array<{ code: string | null; count: number }>) => rows.filter((r) => r.code !== null).map((r) => ({ code: r.code, count: r.count }))
+    expect(shown.composition.industry).toEqual(withCode(fishing!.composition.industry))
+    expect(shown.composition.relation).toEqual(withCode(fishing!.composition.relation))
+    expect(shown.composition.industry).toEqual([{ code: 'FISHING', count: 4 }, { code: 'WHOLESALE', count: 2 }])
   })
 
   it('gives every campaign its statistics, templates, responses over time, opportunities and funnel', async () => {

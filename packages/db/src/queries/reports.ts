@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { OpportunityStatus } from '../schema.ts'
 import type { Executor } from './executor.ts'
-import { loggable } from './segments.ts'
+import { classified, loggable } from './segments.ts'
 
 const OPEN: OpportunityStatus[] = ['not_started', 'in_progress']
 
@@ -301,19 +301,6 @@ export async function listSegmentContacts(db: Executor): Promise<SegmentContactF
     .select(['no', 'name', 'type', 'company_name', 'country_code', 'salesperson_code'])
     .where('no', 'in', db.selectFrom('segment_lines').select('contact_no'))
     .execute()
-}
-
-/**
- * (contact, code) pairs of a classification for every contact: its own codes and, for a person, its company's
- * (a company's industry group or business relation counts for its persons, as in segment criteria).
- */
-function classified(db: Executor, table: 'contact_industry_groups' | 'contact_business_relations') {
-  const own = db.selectFrom(`${table} as k` as 'contact_industry_groups as k').select(['k.contact_no', 'k.code'])
-  const viaCompany = db
-    .selectFrom('contacts as p')
-    .innerJoin(`${table} as k` as 'contact_industry_groups as k', 'k.contact_no', 'p.company_no')
-    .select(['p.no as contact_no', 'k.code'])
-  return own.union(viaCompany)
 }
 
 export interface ContactCodeRow {

@@ -400,12 +400,28 @@ export async function copyLines(db: Executor, fromNo: string, toNo: string, now:
   return countLines(db, toNo)
 }
 
-/** How the segment is made up: lines per industry group, country and business relation. */
+/**
+ * (contact, code) pairs of a classification for every contact: its own codes and, for a person, its company's
+ * (a company's industry group or business relation counts for its persons, as in segment criteria).
+ */
+export function classified(db: Executor, table: 'contact_industry_groups' | 'contact_business_relations') {
+  const own = db.selectFrom(`${table} as k` as 'contact_industry_groups as k').select(['k.contact_no', 'k.code'])
+  const viaCompany = db
+    .selectFrom('contacts as p')
+    .innerJoin(`${table} as k` as 'contact_industry_groups as k', 'k.contact_no', 'p.company_no')
+    .select(['p.no as contact_no', 'k.code'])
+  return own.union(viaCompany)
+}
+
+/**
+ * How the segment is made up: lines per industry group, country and business relation. A person counts under its
+ * company's industry groups and relations too, as in segment criteria and the segment reports (classified).
+ */
 export async function composition(db: Executor, segmentNo: string) {
-  const byLink = (table: ClassificationTable) =>
+  const byLink = (table: 'contact_industry_groups' | 'contact_business_relations') =>
     db
       .selectFrom('segment_lines as l')
-      .innerJoin(`${table} as k` as 'contact_industry_groups as k', 'k.contact_no', 'l.contact_no')
+      .innerJoin(classified(db, table).as('k'), 'k.contact_no', 'l.contact_no')
       .select(['k.code', (eb) => eb.fn.countAll<number>().as('n')])
       .where('l.segment_no', '=', segmentNo)
       .groupBy('k.code')
