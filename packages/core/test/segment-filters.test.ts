@@ -3,8 +3,8 @@ import { beforeEach, expect, it } from 'vitest'
 import { createCoreDeps, exportContacts, importContacts, renderText, runCommand, type CommandContext } from '../src/index.ts'
 import { admin, countRows, domainError, snapshotDatabase, useCore, NOW } from './builders.ts'
 
-describeEachDialect('segment filters on contact fields, dates and company size', (dialect) => {
-  const core = useCore(dialect)
+/** What both suites run with: commands, their data, the contacts a filter selects, and refusals that change nothing. */
+function filterProbe(core: ReturnType<typeof useCore>) {
   const run = (line: string, ctx: CommandContext = core.ctx) => runCommand(ctx, line)
   const data = async (line: string) => (await run(line)).data as any
   /** The numbers of the contacts a fresh segment gets from the filter. */
@@ -13,12 +13,20 @@ describeEachDialect('segment filters on contact fields, dates and company size',
     await run(`segment add ${seg} ${filter}`)
     return ((await data(`segment contacts ${seg}`)).contacts as Array<{ no: string }>).map((c) => c.no).sort()
   }
-  const refused = async (line: string) => {
+  /** The refusal's message (and field, for checks); the database is as it was. */
+  const refusal = async (line: string) => {
     const before = await snapshotDatabase(core.database)
     const error = await domainError(run(line))
     expect(await snapshotDatabase(core.database), line).toEqual(before)
-    return error.userMessage
+    return error
   }
+  return { run, data, matching, refusal }
+}
+
+describeEachDialect('segment filters on contact fields, dates and company size', (dialect) => {
+  const core = useCore(dialect)
+  const { run, data, matching, refusal } = filterProbe(core)
+  const refused = async (line: string) => (await refusal(line)).userMessage
 
   beforeEach(async () => {
     const on = (day: string): CommandContext => ({ ...core.ctx, deps: createCoreDeps(core.database, { clock: () => new Date(`${day}T09:00:00Z`) }) })
@@ -126,17 +134,9 @@ describeEachDialect('segment filters on contact fields, dates and company size',
 
 describeEachDialect('segment filters on salespeople, codes, classifications and opportunities', (dialect) => {
   const core = useCore(dialect)
-  const run = (line: string) => runCommand(core.ctx, line)
-  const data = async (line: string) => (await run(line)).data as any
-  const matching = async (filter: string): Promise<string[]> => {
-    const seg = (await data('segment new "Probe"')).segment.no as string
-    await run(`segment add ${seg} ${filter}`)
-    return ((await data(`segment contacts ${seg}`)).contacts as Array<{ no: string }>).map((c) => c.no).sort()
-  }
+  const { run, data, matching, refusal } = filterProbe(core)
   const refused = async (line: string) => {
-    const before = await snapshotDatabase(core.database)
-    const error = await domainError(run(line))
-    expect(await snapshotDatabase(core.database), line).toEqual(before)
+    const error = await refusal(line)
     expect(error.field).toBe('filter')
     return error.userMessage
   }
