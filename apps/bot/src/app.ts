@@ -9,9 +9,7 @@ import { register as registerLogShortcut } from './shortcuts/log-to-crm.ts'
 import { register as registerContactPicker } from './options/contact-picker.ts'
 import { register as registerModalSubmissions } from './views/modal-submissions.ts'
 import { boltLogger } from './logger.ts'
-import { errorMessage } from './blocks/result-blocks.ts'
-import { messages } from './messages.ts'
-import { newRef } from './unexpected.ts'
+import { newRef, reportUnexpected } from './unexpected.ts'
 
 /** Bolt's error handler with the request body (`extendedErrorHandler`): the last overload of `app.error`. */
 type ExtendedErrorHandler = Parameters<App['error']>[0]
@@ -44,14 +42,10 @@ export function createBotApp(deps: BotDeps, receiver?: Receiver): App {
   // so the receiver answers Slack as before (a retry where one is due).
   const onError: ExtendedErrorHandler = async ({ error, body }) => {
     const user = userOf(body)
-    const ref = newRef()
-    deps.log.error({ event: 'unhandled_error', user, kind: (body as { type?: string }).type, ref, err: error.original ?? error }, 'unexpected error')
-    // Not for a picker's suggestions: those come at every keystroke.
-    if (user && (body as { type?: string }).type !== 'block_suggestion') {
-      await app.client.chat.postMessage({ channel: user, ...errorMessage(messages.unexpected(ref)) }).catch((replyError: unknown) => {
-        deps.log.error({ event: 'error_reply_failed', user, ref, err: replyError }, 'could not tell the user about an unexpected error')
-      })
-    }
+    const kind = (body as { type?: string }).type
+    // Not told for a picker's suggestions: those come at every keystroke.
+    if (user && kind !== 'block_suggestion') await reportUnexpected(deps, { user, client: app.client }, 'unhandled_error', error.original ?? error, { kind })
+    else deps.log.error({ event: 'unhandled_error', user, kind, ref: newRef(), err: error.original ?? error }, 'unexpected error')
     throw error
   }
   app.error(onError)

@@ -21,11 +21,11 @@ const hasResponseUrl = (body: unknown) => typeof body === 'object' && body !== n
 /**
  * Logs an unexpected error with a new ref and tells the user "something went wrong (ref X)": ephemerally when
  * the interaction has a response_url, else in a DM from the bot. The user never sees the error itself. Never
- * throws; returns the ref.
+ * throws; returns the ref. `context` adds fields to the log line (e.g. the payload's kind).
  */
-export async function reportUnexpected(deps: BotDeps, audience: ErrorAudience, event: string, error: unknown): Promise<string> {
+export async function reportUnexpected(deps: BotDeps, audience: ErrorAudience, event: string, error: unknown, context: Record<string, unknown> = {}): Promise<string> {
   const ref = newRef()
-  deps.log.error({ event, user: audience.user, ref, err: error }, 'unexpected error')
+  deps.log.error({ event, user: audience.user, ...context, ref, err: error }, 'unexpected error')
   const message = errorMessage(messages.unexpected(ref))
   try {
     if (audience.respond && hasResponseUrl(audience.body)) await audience.respond({ response_type: 'ephemeral', replace_original: false, ...message })

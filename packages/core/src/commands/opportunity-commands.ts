@@ -10,6 +10,7 @@ import {
   listOpportunities,
   moveOpportunityStage,
   reopenOpportunity,
+  toStage,
   updateOpportunity,
 } from '../opportunities/opportunities.ts'
 import type { CommandContext, CommandSpec, ParsedInput } from './spec.ts'
@@ -301,7 +302,7 @@ export const opportunityCommands: CommandSpec[] = [
       const rows: Array<Record<string, string | number | boolean | null>> = []
       for (const c of cycles) {
         const stages = await opportunityQueries.listStages(db, c.code)
-        data.push({ code: c.code, description: c.description, probabilityCalc: c.probability_calc, stages: stages.map((s) => ({ stage: s.stage, description: s.description, completionPct: s.completion_pct, chancePct: s.chance_pct, quoteRequired: s.quote_required === 1, allowSkip: s.allow_skip === 1, activityCode: s.activity_code })) })
+        data.push({ code: c.code, description: c.description, probabilityCalc: c.probability_calc, stages: stages.map(toStage) })
         for (const s of stages) rows.push({ cycle: c.code, calc: c.probability_calc, stage: s.stage, description: s.description, completion: `${s.completion_pct}%`, chance: `${s.chance_pct}%`, flags: [s.quote_required ? 'quote' : '', s.allow_skip ? 'skip' : '', s.activity_code ? `activity=${s.activity_code}` : ''].filter(Boolean).join(',') })
       }
       return {

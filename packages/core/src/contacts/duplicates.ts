@@ -1,4 +1,4 @@
-import { changeLog, contacts, setup as setupQueries, type ContactRow, type Executor } from '@crm/db'
+import { changeLog, contacts, setup as setupQueries, type ContactRow, type DuplicateKeys, type Executor } from '@crm/db'
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import { FREE_MAIL_DOMAINS, emailDomain, nameSimilarity } from '../text/normalize.ts'
@@ -88,19 +88,22 @@ function companyEmailDomain(row: ContactRow): string | null {
   return domain && !FREE_MAIL_DOMAINS.has(domain) ? domain : null
 }
 
-/** Possible duplicates of a stored contact at or above the threshold, best first, minus pairs marked "not duplicates". */
-export async function findDuplicatesOf(db: Executor, row: ContactRow, threshold: number, fields: readonly DuplicateField[] = DUPLICATE_FIELDS): Promise<DuplicateCandidate[]> {
-  const nameKeyFirstWord = row.dup_name_key.split(' ')[0] ?? ''
-  const candidates = await contacts.listDuplicateCandidates(db, {
+/** The keys that find a contact's duplicate candidates: name key and its first word, emails, phones and their last digits, web domain. */
+export function duplicateKeysOf(row: ContactRow): DuplicateKeys & { phoneTails: string[] } {
+  return {
     type: row.type,
-    excludeNo: row.no,
     nameKey: row.dup_name_key,
-    nameKeyFirstWord,
+    nameKeyFirstWord: row.dup_name_key.split(' ')[0] ?? '',
     emails: [row.email_norm, row.email2_norm].filter((e): e is string => !!e),
     phones: [row.phone_digits, row.mobile_digits].filter((p): p is string => !!p),
     phoneTails: [row.phone_digits, row.mobile_digits].filter((p): p is string => !!p && p.length >= PHONE_TAIL).map((p) => p.slice(-PHONE_TAIL)),
     websiteDomain: row.website_domain,
-  })
+  }
+}
+
+/** Possible duplicates of a stored contact at or above the threshold, best first, minus pairs marked "not duplicates". */
+export async function findDuplicatesOf(db: Executor, row: ContactRow, threshold: number, fields: readonly DuplicateField[] = DUPLICATE_FIELDS): Promise<DuplicateCandidate[]> {
+  const candidates = await contacts.listDuplicateCandidates(db, { ...duplicateKeysOf(row), excludeNo: row.no })
   const excluded = new Set(await contacts.listDuplicateExclusions(db, row.no))
   return candidates
     .filter((c) => !excluded.has(c.no))

@@ -436,9 +436,14 @@ export async function getOpportunityDetails(deps: CoreDeps, no: string) {
   return {
     opportunity: toOpportunity(row, stages.find((s) => s.stage === row.current_stage)?.description ?? null),
     contactName: contact?.name ?? null,
-    stages: stages.map((s) => ({ stage: s.stage, description: s.description, completionPct: s.completion_pct, chancePct: s.chance_pct, quoteRequired: s.quote_required === 1, allowSkip: s.allow_skip === 1, activityCode: s.activity_code })),
+    stages: stages.map(toStage),
     entries: entries.map((e) => toOpportunityEntry(e, row.currency_code)),
   }
+}
+
+/** A stage of a sales cycle as views and JSON show it. */
+export function toStage(s: SalesCycleStageRow) {
+  return { stage: s.stage, description: s.description, completionPct: s.completion_pct, chancePct: s.chance_pct, quoteRequired: s.quote_required === 1, allowSkip: s.allow_skip === 1, activityCode: s.activity_code }
 }
 
 /** One entry of an opportunity's history (a stage move, an update, the close) as the JSON output shows it. */
@@ -531,9 +536,15 @@ export async function listOpportunities(deps: CoreDeps, input: ListOpportunities
   }
   const rows = await opportunities.list(db, filter, limit + 1, offset)
   const page = rows.slice(0, limit)
-  const described = await opportunities.stageDescriptions(db, [...new Set(page.map((r) => r.cycle_code))])
+  const describe = await stageDescriber(db, page.map((r) => r.cycle_code))
+  return { opportunities: page.map((r) => toOpportunity(r, describe(r.cycle_code, r.current_stage))), hasMore: rows.length > limit, offset }
+}
+
+/** Names stages by their cycle's description (stage 2 is "Qualify" in one cycle, "Visit" in another), in one query. */
+async function stageDescriber(db: Executor, cycleCodes: string[]): Promise<(cycleCode: string, stage: number | null) => string | null> {
+  const described = await opportunities.stageDescriptions(db, [...new Set(cycleCodes)])
   const descriptionOf = new Map(described.map((s) => [`${s.cycle_code}\u0000${s.stage}`, s.description]))
-  return { opportunities: page.map((r) => toOpportunity(r, r.current_stage === null ? null : (descriptionOf.get(`${r.cycle_code}\u0000${r.current_stage}`) ?? null))), hasMore: rows.length > limit, offset }
+  return (cycleCode, stage) => (stage === null ? null : (descriptionOf.get(`${cycleCode}\u0000${stage}`) ?? null))
 }
 
 /** Forecast of open opportunities per salesperson, close month and stage (of its cycle, with its description), computed in SQL. */
@@ -542,14 +553,13 @@ export async function getForecast(deps: CoreDeps, input: { salespersonCode?: str
   const currency = (await setupQueries.get(db)).currency_code
   const salespersonCode = await requireSalespersonFilter(db, input.salespersonCode)
   const rows = await opportunities.forecast(db, { ...(salespersonCode ? { salespersonCode } : {}), ...closeRange(input) })
-  const described = await opportunities.stageDescriptions(db, [...new Set(rows.map((r) => r.cycle_code))])
-  const descriptionOf = new Map(described.map((s) => [`${s.cycle_code}\u0000${s.stage}`, s.description]))
+  const describe = await stageDescriber(db, rows.map((r) => r.cycle_code))
   const lines = rows.map((r) => ({
     salespersonCode: r.salesperson_code,
     period: r.period,
     cycleCode: r.cycle_code,
     stage: r.stage,
-    stageDescription: r.stage === null ? null : (descriptionOf.get(`${r.cycle_code}\u0000${r.stage}`) ?? null),
+    stageDescription: describe(r.cycle_code, r.stage),
     count: r.count,
     estimatedValue: toMajor(r.estimated_minor, currency),
     calculatedValue: toMajor(r.calculated_minor, currency),

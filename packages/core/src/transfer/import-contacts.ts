@@ -2,7 +2,7 @@ import { changeLog, classifications, contacts, numberSeries, setup as setupQueri
 import type { Actor, CoreDeps } from '../deps.ts'
 import { DomainError } from '../errors.ts'
 import type { ClassificationChanges, ContactFields } from '../contacts/contact.ts'
-import { duplicateFieldsOf, findDuplicatesOf, scoreDuplicate, type DuplicateField } from '../contacts/duplicates.ts'
+import { duplicateFieldsOf, duplicateKeysOf, findDuplicatesOf, scoreDuplicate, type DuplicateField } from '../contacts/duplicates.ts'
 import { FIELD_LABELS, validateContactFields } from '../contacts/fields.ts'
 import { searchTokens } from '../contacts/index-keys.ts'
 import { checkClassifications, completeNewContactName, loadClassificationCodes, newContactRow } from '../contacts/write.ts'
@@ -196,13 +196,11 @@ async function findImportDuplicates(db: Executor, rows: ContactRow[], planned: P
   const found: ImportDuplicate[] = []
   const byKey = new Map<string, number[]>()
   const keysOf = (row: ContactRow) => {
-    const keys = [`n:${row.dup_name_key}`]
-    const first = row.dup_name_key.split(' ')[0] ?? ''
-    if (first.length >= 3) keys.push(`w:${first}`)
-    for (const e of [row.email_norm, row.email2_norm]) if (e) keys.push(`e:${e}`)
-    for (const p of [row.phone_digits, row.mobile_digits]) if (p && p.length >= 7) keys.push(`p:${p.slice(-7)}`)
-    if (row.website_domain) keys.push(`d:${row.website_domain}`)
-    return keys.map((k) => `${row.type}|${k}`)
+    const k = duplicateKeysOf(row)
+    const keys = [`n:${k.nameKey}`, ...k.emails.map((e) => `e:${e}`), ...k.phoneTails.map((p) => `p:${p}`)]
+    if (k.nameKeyFirstWord.length >= 3) keys.push(`w:${k.nameKeyFirstWord}`)
+    if (k.websiteDomain) keys.push(`d:${k.websiteDomain}`)
+    return keys.map((key) => `${k.type}|${key}`)
   }
   // Into an empty CRM (a first import, a move from another CRM) there is nothing stored to compare with.
   const anyStored = (await contacts.count(db)) > 0

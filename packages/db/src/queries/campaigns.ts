@@ -1,7 +1,7 @@
 import type { CampaignRow, CampaignStatusRow, CampaignTable } from '../schema.ts'
 import type { Insertable } from 'kysely'
 import type { Executor } from './executor.ts'
-import { loggable } from './segments.ts'
+import { eligible } from './segments.ts'
 
 export async function insert(db: Executor, row: Insertable<CampaignTable>): Promise<void> {
   await db.insertInto('campaigns').values(row).execute()
@@ -84,7 +84,7 @@ export async function totals(db: Executor, campaignNos: string[]): Promise<Map<s
     .select((eb) => ['s.campaign_no', 'l.contact_no', eb.val(1).as('target'), eb.val(0).as('response')])
     .where('s.campaign_no', 'in', campaignNos)
     .where((eb) => eb.or([eb('s.logged_at', 'is', null), eb('s.log_canceled_at', 'is not', null)]))
-    .where((eb) => loggable(eb))
+    .where((eb) => eligible(eb))
     .unionAll(
       db
         .selectFrom('interaction_log_entries')

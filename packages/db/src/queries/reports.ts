@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { OpportunityStatus } from '../schema.ts'
 import type { Executor } from './executor.ts'
-import { classified, loggable } from './segments.ts'
+import { classified, eligible } from './segments.ts'
 
 const OPEN: OpportunityStatus[] = ['not_started', 'in_progress']
 
@@ -468,7 +468,7 @@ export async function listCampaignResponseDays(db: Executor): Promise<CampaignRe
     .select(['s.campaign_no as campaign_no', 'l.contact_no as contact_no'])
     .where('s.campaign_no', 'is not', null)
     .where((eb) => eb.or([eb('s.logged_at', 'is', null), eb('s.log_canceled_at', 'is not', null)]))
-    .where((eb) => loggable(eb))
+    .where((eb) => eligible(eb))
     .union(
       db
         .selectFrom('interaction_log_entries')

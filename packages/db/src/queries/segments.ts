@@ -109,8 +109,12 @@ export function filterExpression(eb: CEb, db: Executor, filter: SegmentFilter): 
   return filter.match === 'all' ? eb.and(parts) : eb.or(parts)
 }
 
-/** Live contacts that may enter a segment: not erased, not excluded from segments, not privacy blocked. */
-function eligible(eb: CEb): Expression<SqlBool> {
+/**
+ * Live contacts that may enter a segment, and that a segment log takes (or a campaign counts as a planned target):
+ * not erased, not excluded from segments, not privacy blocked (DOMAIN.md: such contacts never enter a segment, so a
+ * log does not reach one that became so after it was added either).
+ */
+export function eligible(eb: CEb): Expression<SqlBool> {
   return eb.and([eb('c.erased_at', 'is', null), eb('c.exclude_from_segments', '=', 0), eb('c.privacy_blocked', '=', 0)])
 }
 
@@ -348,7 +352,7 @@ export async function logLines(
           'v.language_code',
         ])
         .where('l.segment_no', '=', input.segmentNo)
-        .where((eb) => loggable(eb))
+        .where((eb) => eligible(eb))
         .where((eb) => addressed(eb)),
     )
     .executeTakeFirstOrThrow()
@@ -463,15 +467,6 @@ export async function reassignContact(db: Executor, fromNo: string, intoNo: stri
 }
 
 /**
- * A line's contact may still be logged: not erased, privacy blocked or excluded from segments since it was added
- * (DOMAIN.md: such contacts never enter a segment, so a log does not reach them either).
- */
-/** Whether the contact `c` of a line may be logged (or counted as a planned target): not erased, privacy blocked or excluded from segments. */
-export function loggable(eb: ExpressionBuilder<Database & { c: Database['contacts'] }, 'c'>): Expression<SqlBool> {
-  return eb.and([eb('c.erased_at', 'is', null), eb('c.privacy_blocked', '=', 0), eb('c.exclude_from_segments', '=', 0)])
-}
-
-/**
  * Whether line `l` of contact `c`, logged with template `t`, can be: an email entry only where the contact has an
  * address (an "Email sent" entry for a mail never queued would be false).
  */
@@ -495,7 +490,7 @@ function lineTemplate(db: Executor, segmentNo: string, templateCode: string) {
 export async function countLoggableLines(db: Executor, segmentNo: string, templateCode: string): Promise<number> {
   const row = await lineTemplate(db, segmentNo, templateCode)
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where((eb) => loggable(eb))
+    .where((eb) => eligible(eb))
     .where((eb) => addressed(eb))
     .executeTakeFirstOrThrow()
   return Number(row.n)
@@ -505,7 +500,7 @@ export async function countLoggableLines(db: Executor, segmentNo: string, templa
 export async function listUnaddressedContacts(db: Executor, segmentNo: string, templateCode: string): Promise<Array<{ contact_no: string; lines: number }>> {
   const rows = await lineTemplate(db, segmentNo, templateCode)
     .select((eb) => ['c.no as contact_no', eb.fn.countAll<number>().as('lines')])
-    .where((eb) => loggable(eb))
+    .where((eb) => eligible(eb))
     .where((eb) => falsity(addressed(eb)))
     .groupBy('c.no')
     .orderBy('c.no')
@@ -530,7 +525,7 @@ export async function listUnloggableContacts(db: Executor, segmentNo: string): P
       eb.fn.countAll<number>().as('lines'),
     ])
     .where('l.segment_no', '=', segmentNo)
-    .where((eb) => falsity(loggable(eb)))
+    .where((eb) => falsity(eligible(eb)))
     .groupBy(['c.no', 'c.erased_at', 'c.privacy_blocked'])
     .orderBy('c.no')
     .execute()
